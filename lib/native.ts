@@ -76,6 +76,10 @@ function load(): NativeBinding {
         'Run `npm run build` (needs cmake and g++).',
     );
   }
+  // OpenBLAS's worker threads spin for 2^28 cycles (~0.1 s) after each call by default, taking
+  // the cores from the OpenMP kernels that follow (conv nets: 88 → 52 ms/step with 2^4). The
+  // library reads this when it loads, which is now; a value the user set wins.
+  process.env.OPENBLAS_THREAD_TIMEOUT ??= '4';
   return createRequire(import.meta.url)(found) as NativeBinding;
 }
 
