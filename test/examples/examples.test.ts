@@ -42,6 +42,10 @@ describe('examples', { timeout: 120_000 }, () => {
     await import('../../examples/boston_regression.js');
     expect(lastNumber(/test MSE \(normalised target\): ([\d.]+)/)).toBeLessThan(0.3);
   });
+  it('ConvNet (tf.layers) learns on the subset', async () => {
+    await import('../../examples/cnn.js');
+    expect(lastNumber(/epoch 3: test accuracy ([\d.]+)/)).toBeGreaterThan(0.6);
+  });
   it('matrix inverse converges', async () => {
     await import('../../examples/matrix_inverse.js');
     expect(lastNumber(/step 2000: loss ([\d.e+-]+)/)).toBeLessThan(1e-6);
