@@ -171,6 +171,74 @@ describe('exportMetaGraph / importMetaGraph in one process', () => {
   });
 });
 
+describe('node kinds across the public API', () => {
+  /** A CNN with every optimizer, clipping, a decayed rate, getVariable and random ops. */
+  function zoo() {
+    tf.setRandomSeed(9);
+    const x = tf.placeholder('float32', [null, 6, 6, 1], 'images');
+    const labels = tf.placeholder('int32', [null], 'labels');
+    const conv = { filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' } as const;
+    const c = tf.layers.conv2d(x, conv);
+    const p = tf.layers.maxPooling2d(tf.layers.batchNormalization(c, { training: true }),
+      { poolSize: 2, strides: 2 });
+    const t = tf.layers.conv2dTranspose(p, { filters: 2, kernelSize: 2, strides: 2 });
+    const a = tf.layers.averagePooling2d(t, { poolSize: 3, strides: 3 });
+    const flat = tf.layers.flatten(a);
+    const extra = tf.variableScope('head', () => tf.getVariable('scale', { shape: [8] }));
+    const logits = tf.layers.dense(tf.mul(flat, tf.slice(extra, [0], [flat.shape[1] as number])),
+      { units: 3, kernelRegularizer: tf.contrib.layers.l2Regularizer(0.01) });
+    const loss = tf.add(tf.losses.sparseSoftmaxCrossEntropy(labels, logits),
+      tf.getCollection<tf.Tensor>(tf.GraphKeys.REGULARIZATION_LOSSES)[0]);
+    const step = tf.train.getOrCreateGlobalStep();
+    const lr = tf.train.exponentialDecay(0.1, step, 2, 0.5, { staircase: true });
+    const opts = [
+      new tf.train.GradientDescentOptimizer(lr),
+      new tf.train.MomentumOptimizer(0.01, 0.9, { useNesterov: true }),
+      new tf.train.AdagradOptimizer(0.01),
+      new tf.train.AdadeltaOptimizer(1),
+      new tf.train.RMSPropOptimizer(0.01, { momentum: 0.5, centered: true }),
+      new tf.train.AdamOptimizer(),
+    ];
+    const gv = opts[0].computeGradients(loss);
+    const [clipped] = tf.clipByGlobalNorm(gv.map(([g]) => g), 1);
+    const trains = opts.map((o, i) => i === 0
+      ? o.applyGradients(gv.map(([, v], j) => [clipped[j], v]), { globalStep: step })!
+      : o.minimize(loss));
+    tf.addToCollection('trains', tf.group(trains, 'all_trains'));
+    tf.addToCollection('probes', tf.truncatedNormal([3], { seed: 1 }));
+    tf.addToCollection('probes', tf.randomShuffle(tf.range(0, 5, 1, 'int32')));
+    tf.addToCollection('probes', tf.multinomial(tf.log(tf.constant([[0.2, 0.8]])), 4));
+    tf.addToCollection('probes', tf.randomUniform([2], { minval: -1, maxval: 1, seed: 2 }));
+    tf.addToCollection('probes', loss);
+    return { x, labels };
+  }
+
+  it('conv layers, every optimizer, clipping, decay, random ops round-trip and agree', async () => {
+    const g = new tf.Graph();
+    const { x, labels } = g.asDefault(zoo);
+    const meta = tf.train.exportMetaGraph(null, { graph: g });
+    const back = importFresh(JSON.parse(JSON.stringify(meta)) as MetaGraphDef);
+    expect(describeAll(back.g)).toEqual(describeAll(g));
+    expect(back.saver).not.toBeNull();
+    const xs = Float32Array.from({ length: 2 * 36 }, (_, i) => Math.sin(i));
+    const run = async (gr: tf.Graph) => {
+      const sess = new tf.Session({ graph: gr });
+      await sess.run(gr.getOperationByName('init'));
+      const feeds = { [x.name]: xs, [labels.name]: Int32Array.from([0, 2]) };
+      const out: number[][] = [];
+      for (let i = 0; i < 3; i++) {
+        await sess.run(gr.getCollection<tf.Operation>('trains')[0], feeds);
+        const probes = await sess.run(gr.getCollection<tf.Tensor>('probes'), feeds);
+        out.push(...probes.map((t: tf.Tensor) => Array.from(t.dataSync())));
+      }
+      return out;
+    };
+    g.asDefault(() => tf.globalVariablesInitializer());
+    back.g.asDefault(() => tf.globalVariablesInitializer());
+    expect(await run(back.g)).toEqual(await run(g));
+  });
+});
+
 describe('meta graph errors', () => {
   const base = built().meta;
   const edit = (fn: (m: MetaGraphDef) => void) => {
