@@ -342,10 +342,11 @@ export function makePart(spec: SummarySpec, tensors: Tensor[]): Part {
   switch (spec.kind) {
     case 'scalar':
       return { spec, tensors, build: scalarBuilder(spec.tag) };
-    case 'histogram':
+    case 'histogram': {
       const { tag } = spec;
       const build: Builder = ([v]) => [{ tag, histo: computeHistogram(numbers(v), tag) }];
       return { spec, tensors, build };
+    }
     case 'image':
       return { spec, tensors, build: imageBuilder(spec.tag, spec.maxOutputs) };
     case 'text': {
