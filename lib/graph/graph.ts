@@ -22,6 +22,8 @@ export interface OpExtra {
 /** @internal options of Graph.addOp. */
 export interface AddOpOptions {
   name?: string;
+  /** `name` is already a full name (e.g. "fc1/bias/Assign"): not put under the name scope again. */
+  fullName?: boolean;
   extra?: OpExtra;
   outputs?: NativeMeta[];
   exact?: { name: string; control: Operation[]; device: string | null };
@@ -93,7 +95,9 @@ export class Graph {
     if (exact && this.used.has(exact.name)) {
       throw new Error(`addOp: the name '${exact.name}' is already used in this graph`);
     }
-    const name = exact ? this.uniqueName(exact.name, false) : this.uniqueName(opts.name ?? type);
+    const name = exact
+      ? this.uniqueName(exact.name, false)
+      : this.uniqueName(opts.name ?? type, !opts.fullName);
     let metas = opts.outputs;
     if (!metas) {
       try {

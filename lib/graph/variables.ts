@@ -94,6 +94,7 @@ export class Variable extends Tensor {
       this.initialValue = init.dtype === dtype ? init : cast(init, dtype);
       this.initializer = g.addOp('assign', [this.initialValue], {}, {
         name: `${op.name}/Assign`,
+        fullName: true,
         extra: { varId: this.varId },
         outputs: [{ dtype, shape: init.shape }],
       });
