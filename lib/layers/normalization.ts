@@ -58,7 +58,9 @@ export function batchNormalization(inputs: Tensor, opts: BatchNormOptions = {}):
   const epsilon = opts.epsilon ?? 1e-3;
   const training = opts.training ?? false;
   const fused = opts.fused ?? rank === 4;
-  if (fused && rank !== 4) throw new Error(`${layer}: fused batch norm needs 4-D (NHWC) inputs, got rank ${rank}`);
+  if (fused && rank !== 4) {
+    throw new Error(`${layer}: fused batch norm needs 4-D (NHWC) inputs, got rank ${rank}`);
+  }
   return inLayerScope(name, opts, () => {
     const dtype = inputs.dtype as 'float32' | 'float64';
     const trainable = opts.trainable ?? true;
@@ -70,8 +72,9 @@ export function batchNormalization(inputs: Tensor, opts: BatchNormOptions = {}):
       : constant(0, dtype, [c]);
     const movingMean = layerVariable('moving_mean', [c], opts.movingMeanInitializer ?? zerosInitializer(), { trainable: false, dtype });
     const movingVar = layerVariable('moving_variance', [c], opts.movingVarianceInitializer ?? onesInitializer(), { trainable: false, dtype });
+    const inferOpts = { epsilon, isTraining: false };
     const inference = fused
-      ? () => fusedBatchNorm(inputs, gamma, beta, movingMean, movingVar, { epsilon, isTraining: false })[0]
+      ? () => fusedBatchNorm(inputs, gamma, beta, movingMean, movingVar, inferOpts)[0]
       : () => nnBatchNorm(inputs, movingMean, movingVar, beta, gamma, epsilon);
     if (training === false) return inference();
     const [yTrain, batchMean, batchVar] = fused
@@ -94,7 +97,13 @@ export function batchNormalization(inputs: Tensor, opts: BatchNormOptions = {}):
  * The non-fused training path: statistics over every axis but the channels (TF 1.x's: biased
  * variance), then tf.nn.batchNormalization. Returns [y, mean, variance].
  */
-function batchStatsNorm(inputs: Tensor, rank: number, beta: Tensor, gamma: Tensor, epsilon: number): [Tensor, Tensor, Tensor] {
+function batchStatsNorm(
+  inputs: Tensor,
+  rank: number,
+  beta: Tensor,
+  gamma: Tensor,
+  epsilon: number,
+): [Tensor, Tensor, Tensor] {
   const [mean, variance] = moments(inputs, rank === 4 ? [0, 1, 2] : [0]);
   return [nnBatchNorm(inputs, mean, variance, beta, gamma, epsilon), mean, variance];
 }

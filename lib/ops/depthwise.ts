@@ -22,7 +22,12 @@ export interface DepthwiseConv2dOptions {
   dataFormat?: string;
 }
 
-function windowAttrs(strides: number | number[], padding: Padding, opts: DepthwiseConv2dOptions, op: string): Attrs {
+function windowAttrs(
+  strides: number | number[],
+  padding: Padding,
+  opts: DepthwiseConv2dOptions,
+  op: string,
+): Attrs {
   if (opts.rate !== undefined && opts.dilations !== undefined) {
     throw new Error(`${op}: give 'rate' or 'dilations', not both`);
   }
@@ -46,7 +51,8 @@ function shapeArg(v: number[], arg: string, op: string): number[] {
 /**
  * Depthwise 2-D convolution: input [batch, h, w, in] and filter [fh, fw, in, multiplier] give
  * [batch, oh, ow, in·multiplier], with
- *   y[b, i, j, c·M + m] = Σ_{di, dj} x[b, i·sh + di·dh − pt, j·sw + dj·dw − pl, c] · f[di, dj, c, m].
+ *   y[b, i, j, c·M + m] = Σ_{di, dj} x[b, i·sh + di·dh − pt, j·sw + dj·dw − pl, c]
+ *                                    · f[di, dj, c, m].
  * Strides and padding as tf.nn.conv2d; float32 / float64.
  *
  *   const y = tf.nn.depthwiseConv2d(x, w, [1, 1, 1, 1], 'SAME');   // w: [3, 3, C, 1]
@@ -95,7 +101,8 @@ export function depthwiseConv2dNativeBackpropInput(
   const dy = asTensor(outBackprop, 'outBackprop', op);
   const f = asTensor(filter, 'filter', op, dy.dtype);
   checkFloat(dy, 'outBackprop', op);
-  const attrs = { ...windowAttrs(strides, padding, opts, op), input_shape: shapeArg(inputSizes, 'inputSizes', op) };
+  const inputShape = shapeArg(inputSizes, 'inputSizes', op);
+  const attrs = { ...windowAttrs(strides, padding, opts, op), input_shape: inputShape };
   return runOp('depthwise_conv2d_backward_input', [dy, f], attrs)[0];
 }
 
@@ -117,7 +124,8 @@ export function depthwiseConv2dNativeBackpropFilter(
   const x = asTensor(input, 'input', op);
   const dy = asTensor(outBackprop, 'outBackprop', op, x.dtype);
   checkFloat(x, 'input', op);
-  const attrs = { ...windowAttrs(strides, padding, opts, op), filter_shape: shapeArg(filterSizes, 'filterSizes', op) };
+  const filterShape = shapeArg(filterSizes, 'filterSizes', op);
+  const attrs = { ...windowAttrs(strides, padding, opts, op), filter_shape: filterShape };
   return runOp('depthwise_conv2d_backward_filter', [x, dy], attrs)[0];
 }
 

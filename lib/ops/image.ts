@@ -11,9 +11,16 @@ import type { Tensor } from '../tensor.js';
 import { asTensor, checkDType } from './checks.js';
 import { cast } from './index_ops.js';
 
-function resizeAttrs(size: number[], alignCorners: boolean, halfPixelCenters: boolean, op: string): Attrs {
-  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new Error(`${op}: size must be two positive integers [height, width], got ${JSON.stringify(size)}`);
+function resizeAttrs(
+  size: number[],
+  alignCorners: boolean,
+  halfPixelCenters: boolean,
+  op: string,
+): Attrs {
+  const positive = (d: unknown) => Number.isInteger(d) && (d as number) > 0;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every(positive)) {
+    const got = JSON.stringify(size);
+    throw new Error(`${op}: size must be two positive integers [height, width], got ${got}`);
   }
   if (typeof alignCorners !== 'boolean' || typeof halfPixelCenters !== 'boolean') {
     throw new Error(`${op}: alignCorners and halfPixelCenters must be booleans`);
@@ -31,11 +38,17 @@ function resizeAttrs(size: number[], alignCorners: boolean, halfPixelCenters: bo
  *
  *   const big = tf.image.resizeNearestNeighbor(img, [56, 56]);
  */
-export function resizeNearestNeighbor(images: TensorLike, size: number[], alignCorners = false, halfPixelCenters = false): Tensor {
+export function resizeNearestNeighbor(
+  images: TensorLike,
+  size: number[],
+  alignCorners = false,
+  halfPixelCenters = false,
+): Tensor {
   const op = 'resizeNearestNeighbor';
   const x = asTensor(images, 'images', op);
   checkDType(x, 'images', op, ['float32', 'float64', 'int32']);
-  return runOp('resize_nearest_neighbor', [x], resizeAttrs(size, alignCorners, halfPixelCenters, op))[0];
+  const attrs = resizeAttrs(size, alignCorners, halfPixelCenters, op);
+  return runOp('resize_nearest_neighbor', [x], attrs)[0];
 }
 
 /**
@@ -46,7 +59,12 @@ export function resizeNearestNeighbor(images: TensorLike, size: number[], alignC
  *
  *   const big = tf.image.resizeBilinear(img, [56, 56], false, true);
  */
-export function resizeBilinear(images: TensorLike, size: number[], alignCorners = false, halfPixelCenters = false): Tensor {
+export function resizeBilinear(
+  images: TensorLike,
+  size: number[],
+  alignCorners = false,
+  halfPixelCenters = false,
+): Tensor {
   const op = 'resizeBilinear';
   let x = asTensor(images, 'images', op);
   checkDType(x, 'images', op, ['float32', 'float64', 'int32']);
@@ -59,6 +77,8 @@ export function resizeBilinear(images: TensorLike, size: number[], alignCorners 
 registerGrad('resize_nearest_neighbor', (dys, { inputs: [x], attrs }) => [
   runOp('resize_nearest_neighbor_backward', [dys[0], x], attrs)[0],
 ]);
-registerGrad('resize_bilinear', (dys, { inputs: [x], attrs }) => [runOp('resize_bilinear_backward', [dys[0], x], attrs)[0]]);
+registerGrad('resize_bilinear', (dys, { inputs: [x], attrs }) => [
+  runOp('resize_bilinear_backward', [dys[0], x], attrs)[0],
+]);
 // NOTE: the backward kernels are linear in dy, but their own gradients are not wired up yet.
 registerNonDifferentiable('resize_nearest_neighbor_backward', 'resize_bilinear_backward');

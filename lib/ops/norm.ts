@@ -47,11 +47,18 @@ export function fusedBatchNorm(
   if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
     throw new Error(`${op}: epsilon must be a finite number >= 0, got ${epsilon}`);
   }
-  if (typeof isTraining !== 'boolean') throw new Error(`${op}: isTraining must be a boolean, got ${String(isTraining)}`);
-  if (opts.dataFormat !== undefined && opts.dataFormat !== 'NHWC') {
-    throw new Error(`${op}: only dataFormat 'NHWC' is supported on the CPU, got '${opts.dataFormat}'`);
+  if (typeof isTraining !== 'boolean') {
+    throw new Error(`${op}: isTraining must be a boolean, got ${String(isTraining)}`);
   }
-  const inputs = [t, asTensor(scale, 'scale', op, t.dtype), asTensor(offset, 'offset', op, t.dtype)];
+  if (opts.dataFormat !== undefined && opts.dataFormat !== 'NHWC') {
+    const got = opts.dataFormat;
+    throw new Error(`${op}: only dataFormat 'NHWC' is supported on the CPU, got '${got}'`);
+  }
+  const inputs = [
+    t,
+    asTensor(scale, 'scale', op, t.dtype),
+    asTensor(offset, 'offset', op, t.dtype),
+  ];
   if (!isTraining) {
     if (mean == null || variance == null) {
       throw new Error(`${op}: inference (isTraining false) needs mean and variance`);
@@ -71,7 +78,10 @@ registerGrad('fused_batch_norm', (dys, { inputs, outputs, attrs }) => {
     [dys[0], dys[1], dys[2], x, scale, ...saved],
     attrs,
   );
-  return attrs.isTraining === false ? [dx, dscale, doffset, dmean, dvariance] : [dx, dscale, doffset, null, null];
+  // Training: mean and variance are not inputs (TF ignores them there).
+  return attrs.isTraining === false
+    ? [dx, dscale, doffset, dmean, dvariance]
+    : [dx, dscale, doffset, null, null];
 });
 // NOTE: no second-order gradient through fused batch norm yet.
 registerNonDifferentiable('fused_batch_norm_backward');
@@ -91,7 +101,9 @@ export function lrn(input: TensorLike, depthRadius = 5, bias = 1, alpha = 1, bet
     throw new Error(`${op}: depthRadius must be an integer >= 0, got ${depthRadius}`);
   }
   for (const [k, v] of Object.entries({ bias, alpha, beta })) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${op}: ${k} must be a finite number, got ${v}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new Error(`${op}: ${k} must be a finite number, got ${v}`);
+    }
   }
   return runOp('lrn', [x], { depthRadius, bias, alpha, beta })[0];
 }
@@ -99,6 +111,8 @@ export function lrn(input: TensorLike, depthRadius = 5, bias = 1, alpha = 1, bet
 /** TF's other name for tf.nn.lrn. */
 export const localResponseNormalization = lrn;
 
-registerGrad('lrn', (dys, { inputs: [x], attrs }) => [runOp('lrn_backward', [dys[0], x], attrs)[0]]);
+registerGrad('lrn', (dys, { inputs: [x], attrs }) => [
+  runOp('lrn_backward', [dys[0], x], attrs)[0],
+]);
 // NOTE: no second-order gradient through LRN yet.
 registerNonDifferentiable('lrn_backward');

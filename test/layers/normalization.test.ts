@@ -27,20 +27,22 @@ function stats(): [number[], number[]] {
 }
 
 describe('tf.layers.batchNormalization: fused kernel', () => {
-  it('uses fused_batch_norm for 4-D inputs, the composed ops with fused: false or 2-D inputs', () => {
+  it('uses fused_batch_norm for 4-D inputs, composed ops with fused: false or 2-D inputs', () => {
+    const fusedOps = () =>
+      tf.getDefaultGraph().operations.filter((o) => o.type === 'fused_batch_norm');
     const x = tf.placeholder('float32', [null, 2, 2, 3], 'x');
     tf.layers.batchNormalization(x, { training: true, name: 'f' });
-    const fusedOps = tf.getDefaultGraph().operations.filter((o) => o.type === 'fused_batch_norm').length;
+    const first = fusedOps().length;
     tf.layers.batchNormalization(x, { training: true, fused: false, name: 'n' });
-    tf.layers.batchNormalization(tf.placeholder('float32', [null, 3], 'v'), { training: true, name: 'v2' });
-    const after = tf.getDefaultGraph().operations.filter((o) => o.type === 'fused_batch_norm').length;
-    expect([fusedOps, after]).toEqual([1, 1]);
-    expect(() => tf.layers.batchNormalization(tf.placeholder('float32', [null, 3], 'w'), { fused: true, name: 'bad' })).toThrow(
+    const v = tf.placeholder('float32', [null, 3], 'v');
+    tf.layers.batchNormalization(v, { training: true, name: 'v2' });
+    expect([first, fusedOps().length]).toEqual([1, 1]);
+    expect(() => tf.layers.batchNormalization(v, { fused: true, name: 'bad' })).toThrow(
       /batchNormalization 'bad': fused batch norm needs 4-D \(NHWC\) inputs, got rank 2/,
     );
   });
 
-  it('matches the composed path in training (outputs, gradients, moving mean) and keeps TF\'s unbiased moving variance', async () => {
+  it('matches the composed path (y, gradients, moving mean), unbiased moving var', async () => {
     const x = tf.placeholder('float64', [null, 2, 2, 3], 'x');
     const training = tf.placeholderWithDefault(tf.constant(false), [], 'training');
     const gammaInitializer = tf.constantInitializer([1.5, -0.5, 2]);
@@ -48,8 +50,10 @@ describe('tf.layers.batchNormalization: fused kernel', () => {
     const common = { training, momentum: 0.5, gammaInitializer, betaInitializer };
     const yf = tf.layers.batchNormalization(x, { ...common, name: 'f' });
     const yn = tf.layers.batchNormalization(x, { ...common, name: 'n', fused: false });
-    const w = tf.constant(Float64Array.from({ length: 48 }, (_, i) => Math.cos(i)), 'float64', shape);
-    const vars = (p: string) => ['gamma', 'beta'].map((v) => tf.getDefaultGraph().getTensorByName(`${p}/${v}:0`));
+    const wv = Float64Array.from({ length: 48 }, (_, i) => Math.cos(i));
+    const w = tf.constant(wv, 'float64', shape);
+    const byName = (name: string) => tf.getDefaultGraph().getTensorByName(name);
+    const vars = (p: string) => ['gamma', 'beta'].map((v) => byName(`${p}/${v}:0`));
     const gf = tf.gradients(tf.reduceSum(tf.mul(yf, w)), [x, ...vars('f')]);
     const gn = tf.gradients(tf.reduceSum(tf.mul(yn, w)), [x, ...vars('n')]);
     const updates = tf.getCollection<tf.Operation>(tf.GraphKeys.UPDATE_OPS);
@@ -59,19 +63,30 @@ describe('tf.layers.batchNormalization: fused kernel', () => {
     const feed = { x: data, training: true };
     const [a, b, ...grads] = (await sess.run([yf, yn, ...gf, ...gn, ...updates], feed)) as Tensor[];
     expectClose(values(a), values(b), { atol: 1e-12, rtol: 1e-12 }, 'y');
-    for (let i = 0; i < 3; i++) expectClose(values(grads[i]), values(grads[i + 3]), { atol: 1e-10, rtol: 1e-10 }, `gradient ${i}`);
+    for (let i = 0; i < 3; i++) {
+      const tol = { atol: 1e-10, rtol: 1e-10 };
+      expectClose(values(grads[i]), values(grads[i + 3]), tol, `gradient ${i}`);
+    }
     const [mean, vr] = stats();
-    const moving = async (p: string, v: string) => values((await sess.run(`${p}/moving_${v}:0`)) as Tensor);
-    expectClose(await moving('f', 'mean'), mean.map((m) => m / 2), { atol: 1e-12 }, 'fused moving mean');
-    expectClose(await moving('n', 'mean'), mean.map((m) => m / 2), { atol: 1e-12 }, 'composed moving mean');
-    expectClose(await moving('f', 'variance'), vr.map((v) => 0.5 + (0.5 * v * n) / (n - 1)), { atol: 1e-12 }, 'fused moving variance');
-    expectClose(await moving('n', 'variance'), vr.map((v) => 0.5 + 0.5 * v), { atol: 1e-12 }, 'composed moving variance');
+    const moving = async (p: string, v: string) =>
+      values((await sess.run(`${p}/moving_${v}:0`)) as Tensor);
+    const tol = { atol: 1e-12 };
+    const halfMean = mean.map((m) => m / 2);
+    expectClose(await moving('f', 'mean'), halfMean, tol, 'fused moving mean');
+    expectClose(await moving('n', 'mean'), halfMean, tol, 'composed moving mean');
+    const unbiased = vr.map((v) => 0.5 + (0.5 * v * n) / (n - 1));
+    expectClose(await moving('f', 'variance'), unbiased, tol, 'fused moving variance');
+    const biased = vr.map((v) => 0.5 + 0.5 * v);
+    expectClose(await moving('n', 'variance'), biased, tol, 'composed moving variance');
 
     // Inference (training false): both normalise with their moving statistics, which stay put.
     const before = await moving('f', 'variance');
     const [yi] = (await sess.run([yf, ...updates], { x: feed.x })) as Tensor[];
-    const mm = mean.map((m) => m / 2);
-    const want = Array.from(data, (v, i) => ((v - mm[i % C]) * [1.5, -0.5, 2][i % C]) / Math.sqrt(before[i % C] + 1e-3) + [0.1, 0.2, -0.3][i % C]);
+    const [gamma, beta] = [[1.5, -0.5, 2], [0.1, 0.2, -0.3]];
+    const want = Array.from(data, (v, i) => {
+      const c = i % C;
+      return ((v - halfMean[c]) * gamma[c]) / Math.sqrt(before[c] + 1e-3) + beta[c];
+    });
     expectClose(values(yi), want, { atol: 1e-12, rtol: 1e-12 }, 'fused inference');
     expect(await moving('f', 'variance')).toEqual(before);
     sess.close();

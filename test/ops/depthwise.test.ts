@@ -27,7 +27,8 @@ function outShape(xs: number[], fs: number[], g: Geom): number[] {
 }
 
 /** Calls fn(xIndex, yIndex, fIndex) for every (input, output, filter) triple a tap connects. */
-function taps(xs: number[], fs: number[], g: Geom, fn: (xi: number, yi: number, fi: number) => void): void {
+type Link = (xi: number, yi: number, fi: number) => void;
+function taps(xs: number[], fs: number[], g: Geom, fn: Link): void {
   const [n, h, w, c] = xs;
   const [kh, kw, , m] = fs;
   const [oh, pt] = outSize(h, kh, g.stride[0], g.dil[0], g.same);
@@ -42,30 +43,34 @@ function taps(xs: number[], fs: number[], g: Geom, fn: (xi: number, yi: number, 
             if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
             for (let cc = 0; cc < c; cc++)
               for (let q = 0; q < m; q++) {
-                fn(((b * h + ih) * w + iw) * c + cc, ((b * oh + i) * ow + j) * c * m + cc * m + q, ((a * kw + e) * c + cc) * m + q);
+                const xi = ((b * h + ih) * w + iw) * c + cc;
+                const yi = ((b * oh + i) * ow + j) * c * m + cc * m + q;
+                fn(xi, yi, ((a * kw + e) * c + cc) * m + q);
               }
           }
 }
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-function dwRef(x: Float64Array, xs: number[], f: Float64Array, fs: number[], g: Geom): Float64Array {
+type F64 = Float64Array;
+function dwRef(x: F64, xs: number[], f: F64, fs: number[], g: Geom): F64 {
   const y = new Float64Array(size(outShape(xs, fs, g)));
   taps(xs, fs, g, (xi, yi, fi) => (y[yi] += x[xi] * f[fi]));
   return y;
 }
-function dwBackInputRef(dy: Float64Array, xs: number[], f: Float64Array, fs: number[], g: Geom): Float64Array {
+function dwBackInputRef(dy: F64, xs: number[], f: F64, fs: number[], g: Geom): F64 {
   const dx = new Float64Array(size(xs));
   taps(xs, fs, g, (xi, yi, fi) => (dx[xi] += dy[yi] * f[fi]));
   return dx;
 }
-function dwBackFilterRef(x: Float64Array, xs: number[], dy: Float64Array, fs: number[], g: Geom): Float64Array {
+function dwBackFilterRef(x: F64, xs: number[], dy: F64, fs: number[], g: Geom): F64 {
   const df = new Float64Array(size(fs));
   taps(xs, fs, g, (xi, yi, fi) => (df[fi] += x[xi] * dy[yi]));
   return df;
 }
 
-const geom = (stride: [number, number], same: boolean, dil: [number, number] = [1, 1]): Geom => ({ stride, dil, same });
+type Pair = [number, number];
+const geom = (stride: Pair, same: boolean, dil: Pair = [1, 1]): Geom => ({ stride, dil, same });
 const pad = (g: Geom) => (g.same ? 'SAME' : 'VALID');
 
 describe('depthwiseConv2d', () => {
@@ -138,8 +143,9 @@ describe('depthwiseConv2d', () => {
         return tf.nn.depthwiseConv2d(x, f, 1, 'SAME');
       });
       const [dx, df] = tape.gradient(y, [x, f], [tf.constant(dyv, 'float64', y.shape)]);
-      expectClose(dx!.dataSync(), dwBackInputRef(dyv, bigX, fv, bigF, bigG), { atol: 1e-9, rtol: 1e-9 }, 'dx');
-      expectClose(df!.dataSync(), dwBackFilterRef(xv, bigX, dyv, bigF, bigG), { atol: 1e-9, rtol: 1e-9 }, 'dfilter');
+      const tol = { atol: 1e-9, rtol: 1e-9 };
+      expectClose(dx!.dataSync(), dwBackInputRef(dyv, bigX, fv, bigF, bigG), tol, 'dx');
+      expectClose(df!.dataSync(), dwBackFilterRef(xv, bigX, dyv, bigF, bigG), tol, 'dfilter');
     }));
 });
 
@@ -150,16 +156,18 @@ describe('depthwiseConv2d native backprops (and their gradients: double backprop
   ];
   for (const [xs, fs, g] of cases) {
     const ys = outShape(xs, fs, g);
+    const desc = `x[${xs}] f[${fs}] stride ${g.stride} dilation ${g.dil} ${pad(g)}`;
+    const opts = { dilations: g.dil };
     checkOp('depthwise_conv2d_backward_input', {
-      name: `depthwiseConv2dNativeBackpropInput x[${xs}] f[${fs}] stride ${g.stride} dilation ${g.dil} ${pad(g)}`,
-      fn: (f, dy) => tf.nn.depthwiseConv2dNativeBackpropInput(xs, f, dy, g.stride, pad(g), { dilations: g.dil }),
+      name: `depthwiseConv2dNativeBackpropInput ${desc}`,
+      fn: (f, dy) => tf.nn.depthwiseConv2dNativeBackpropInput(xs, f, dy, g.stride, pad(g), opts),
       shapes: [fs, ys],
       outShapes: [xs],
       ref: ([f, dy]) => dwBackInputRef(dy, xs, f, fs, g),
     });
     checkOp('depthwise_conv2d_backward_filter', {
-      name: `depthwiseConv2dNativeBackpropFilter x[${xs}] f[${fs}] stride ${g.stride} dilation ${g.dil} ${pad(g)}`,
-      fn: (x, dy) => tf.nn.depthwiseConv2dNativeBackpropFilter(x, fs, dy, g.stride, pad(g), { dilations: g.dil }),
+      name: `depthwiseConv2dNativeBackpropFilter ${desc}`,
+      fn: (x, dy) => tf.nn.depthwiseConv2dNativeBackpropFilter(x, fs, dy, g.stride, pad(g), opts),
       shapes: [xs, ys],
       outShapes: [fs],
       ref: ([x, dy]) => dwBackFilterRef(x, xs, dy, fs, g),
@@ -167,7 +175,9 @@ describe('depthwiseConv2d native backprops (and their gradients: double backprop
   }
   it('inputSizes with a -1 batch takes outBackprop\'s', () =>
     withEager(() => {
-      const dx = tf.nn.depthwiseConv2dNativeBackpropInput([-1, 4, 4, 2], tf.ones([3, 3, 2, 1]), tf.ones([3, 4, 4, 2]), 1, 'SAME');
+      const dy = tf.ones([3, 4, 4, 2]);
+      const w = tf.ones([3, 3, 2, 1]);
+      const dx = tf.nn.depthwiseConv2dNativeBackpropInput([-1, 4, 4, 2], w, dy, 1, 'SAME');
       expect(dx.shape).toEqual([3, 4, 4, 2]);
     }));
 });
@@ -176,39 +186,49 @@ describe('depthwiseConv2d errors and graph mode', () => {
   it('errors name the op, the shapes and the dtypes', () =>
     withEager(() => {
       const x = tf.zeros([1, 5, 5, 3]);
-      expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 2, 1]), 1, 'SAME')).toThrow(
-        /depthwise_conv2d: input has 3 channels but the filter expects 2 \(input \[1,5,5,3\], filter \[3,3,2,1\]\)/,
+      const w = tf.zeros([3, 3, 3, 1]);
+      type Args = Parameters<typeof tf.nn.depthwiseConv2d>;
+      const dw = (...a: Args) => () => tf.nn.depthwiseConv2d(...a);
+      expect(dw(x, tf.zeros([3, 3, 2, 1]), 1, 'SAME')).toThrow(
+        new RegExp(
+          'depthwise_conv2d: input has 3 channels but the filter expects 2 ' +
+            '\\(input \\[1,5,5,3\\], filter \\[3,3,2,1\\]\\)',
+        ),
       );
-      expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 3, 1]), 1, 'FULL' as never)).toThrow(
+      expect(dw(x, w, 1, 'FULL' as never)).toThrow(
         /depthwiseConv2d: padding must be 'SAME' or 'VALID', got 'FULL'/,
       );
-      expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([7, 3, 3, 1]), 1, 'VALID')).toThrow(
-        /depthwise_conv2d: the window \(7, dilated to 7\) is larger than the input \(5\) with VALID padding/,
+      expect(dw(x, tf.zeros([7, 3, 3, 1]), 1, 'VALID')).toThrow(
+        /depthwise_conv2d: the window \(7, dilated to 7\) is larger than the input \(5\) with/,
       );
-      expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 3, 1]), 1, 'VALID', { dilations: 3 })).toThrow(
+      expect(dw(x, w, 1, 'VALID', { dilations: 3 })).toThrow(
         /depthwise_conv2d: the window \(3, dilated to 7\) is larger than the input \(5\)/,
       );
-      expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 3, 1]), -1, 'SAME')).toThrow(/depthwiseConv2d: strides must be positive integers/);
-      expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 3, 1]), [2, 1, 1, 1], 'SAME')).toThrow(
+      expect(dw(x, w, -1, 'SAME')).toThrow(/depthwiseConv2d: strides must be positive integers/);
+      expect(dw(x, w, [2, 1, 1, 1], 'SAME')).toThrow(
         /depthwiseConv2d: strides over the batch and channel dims must be 1/,
       );
-      expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 3, 1], 'float64'), 1, 'SAME')).toThrow(
+      expect(dw(x, tf.zeros([3, 3, 3, 1], 'float64'), 1, 'SAME')).toThrow(
         /depthwise_conv2d: inputs must have the same dtype, got float32 and float64/,
       );
-      expect(() => tf.nn.depthwiseConv2d(tf.zeros([1, 5, 5, 3], 'int32'), tf.zeros([3, 3, 3, 1], 'int32'), 1, 'SAME')).toThrow(
+      const i32 = (s: number[]) => tf.zeros(s, 'int32');
+      expect(dw(i32([1, 5, 5, 3]), i32([3, 3, 3, 1]), 1, 'SAME')).toThrow(
         /depthwiseConv2d: expected float32 or float64 input 'input', got int32/,
       );
-      expect(() => tf.nn.depthwiseConv2d(tf.zeros([5, 5, 3]), tf.zeros([3, 3, 3, 1]), 1, 'SAME')).toThrow(
+      expect(dw(tf.zeros([5, 5, 3]), w, 1, 'SAME')).toThrow(
         /depthwise_conv2d: 'input' must be NHWC \(rank 4\), got \[5,5,3\]/,
       );
-      expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 3, 1]), 1, 'SAME', { rate: 2, dilations: 2 })).toThrow(
+      expect(dw(x, w, 1, 'SAME', { rate: 2, dilations: 2 })).toThrow(
         /depthwiseConv2d: give 'rate' or 'dilations', not both/,
       );
-      expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 3, 1]), 1, 'SAME', { dataFormat: 'NCHW' })).toThrow(
+      expect(dw(x, w, 1, 'SAME', { dataFormat: 'NCHW' })).toThrow(
         /depthwiseConv2d: only dataFormat 'NHWC' is supported, got 'NCHW'/,
       );
-      expect(() => tf.nn.depthwiseConv2dNativeBackpropInput([1, 5, 5, 3], tf.zeros([3, 3, 3, 1]), tf.zeros([1, 4, 4, 3]), 1, 'SAME')).toThrow(
-        /depthwise_conv2d_backward_input: dy \[1,4,4,3\] does not match the depthwise output \[1,5,5,3\] of input \[1,5,5,3\]/,
+      const dy = tf.zeros([1, 4, 4, 3]);
+      const backInput = () =>
+        tf.nn.depthwiseConv2dNativeBackpropInput([1, 5, 5, 3], w, dy, 1, 'SAME');
+      expect(backInput).toThrow(
+        /depthwise_conv2d_backward_input: dy \[1,4,4,3\] does not match the depthwise output/,
       );
     }));
   it('graph mode: unknown dims propagate; the window check happens at build time', () => {
@@ -217,10 +237,14 @@ describe('depthwiseConv2d errors and graph mode', () => {
     try {
       new tf.Graph().asDefault(() => {
         const x = tf.placeholder('float32', [null, 28, 28, 3], 'x');
-        expect(tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 3, 2]), [1, 2, 2, 1], 'SAME').shape).toEqual([null, 14, 14, 6]);
+        const y = tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 3, 2]), [1, 2, 2, 1], 'SAME');
+        expect(y.shape).toEqual([null, 14, 14, 6]);
         const u = tf.placeholder('float32', [null, null, 9, null], 'u');
-        expect(tf.nn.depthwiseConv2d(u, tf.zeros([3, 3, 4, 2]), 1, 'VALID').shape).toEqual([null, null, 7, 8]);
-        expect(() => tf.nn.depthwiseConv2d(x, tf.zeros([29, 3, 3, 1]), 1, 'VALID')).toThrow(/larger than the input \(28\)/);
+        const v = tf.nn.depthwiseConv2d(u, tf.zeros([3, 3, 4, 2]), 1, 'VALID');
+        expect(v.shape).toEqual([null, null, 7, 8]);
+        const big = tf.zeros([29, 3, 3, 1]);
+        const tooBig = () => tf.nn.depthwiseConv2d(x, big, 1, 'VALID');
+        expect(tooBig).toThrow(/larger than the input \(28\)/);
       });
     } finally {
       if (was) tf.enableEagerExecution();

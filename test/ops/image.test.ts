@@ -11,7 +11,8 @@ import { rng, uniform } from '../helpers/random.js';
 
 const f = Math.fround;
 type Flags = { align: boolean; half: boolean };
-const scaleOf = (inp: number, out: number, align: boolean) => f(align && out > 1 ? (inp - 1) / (out - 1) : inp / out);
+const scaleOf = (inp: number, out: number, align: boolean) =>
+  f(align && out > 1 ? (inp - 1) / (out - 1) : inp / out);
 
 /** Source index along one axis (nearest). */
 function nearestIndex(inp: number, out: number, o: number, fl: Flags): number {
@@ -31,7 +32,8 @@ function lerpOf(inp: number, out: number, o: number, fl: Flags): [number, number
  * Every (input index, output index, weight) a resize connects; forward is y[o] = Σ w·x[i] and
  * backward dx[i] = Σ w·dy[o] over the same triples.
  */
-function links(xs: number[], size: number[], fl: Flags, bilinear: boolean, fn: (i: number, o: number, w: number) => void): void {
+type Link = (i: number, o: number, w: number) => void;
+function links(xs: number[], size: number[], fl: Flags, bilinear: boolean, fn: Link): void {
   const [N, H, W, C] = xs;
   const [OH, OW] = size;
   const axis = (inp: number, out: number, o: number): [number, number][] => {
@@ -44,17 +46,20 @@ function links(xs: number[], size: number[], fl: Flags, bilinear: boolean, fn: (
       for (const [yy, wy] of axis(H, OH, i))
         for (let j = 0; j < OW; j++)
           for (const [xx, wx] of axis(W, OW, j))
-            for (let c = 0; c < C; c++) fn(((n * H + yy) * W + xx) * C + c, ((n * OH + i) * OW + j) * C + c, wy * wx);
+            for (let c = 0; c < C; c++) {
+              fn(((n * H + yy) * W + xx) * C + c, ((n * OH + i) * OW + j) * C + c, wy * wx);
+            }
 }
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-function resizeRef(x: Float64Array, xs: number[], sz: number[], fl: Flags, bilinear: boolean): Float64Array {
+type F64 = Float64Array;
+function resizeRef(x: F64, xs: number[], sz: number[], fl: Flags, bilinear: boolean): F64 {
   const y = new Float64Array(xs[0] * sz[0] * sz[1] * xs[3]);
   links(xs, sz, fl, bilinear, (i, o, w) => (y[o] += w * x[i]));
   return y;
 }
-function resizeBackRef(dy: Float64Array, xs: number[], sz: number[], fl: Flags, bilinear: boolean): Float64Array {
+function resizeBackRef(dy: F64, xs: number[], sz: number[], fl: Flags, bilinear: boolean): F64 {
   const dx = new Float64Array(size(xs));
   links(xs, sz, fl, bilinear, (i, o, w) => (dx[i] += w * dy[o]));
   return dx;
@@ -89,7 +94,8 @@ const flagCases: [number[], number[], Flags][] = [
   [[1, 3, 3, 1], [1, 1], { align: true, half: false }], // out 1 with alignCorners: scale in/out
   [[1, 1, 1, 1], [2, 3], { align: false, half: true }],
 ];
-const label = (xs: number[], sz: number[], fl: Flags) => `[${xs}] -> [${sz}] alignCorners ${fl.align} halfPixelCenters ${fl.half}`;
+const label = (xs: number[], sz: number[], fl: Flags) =>
+  `[${xs}] -> [${sz}] alignCorners ${fl.align} halfPixelCenters ${fl.half}`;
 
 describe('resizeNearestNeighbor', () => {
   for (const [xs, sz, fl] of flagCases) {
@@ -164,8 +170,16 @@ describe('resizeBilinear', () => {
 describe('resize backward kernels', () => {
   // [2,40,40,8] -> [70,30]: 12800 input rows·columns, threaded gathers (up in h, down in w).
   for (const bilinear of [false, true]) {
-    for (const fl of [{ align: false, half: false }, { align: true, half: false }, { align: false, half: true }]) {
-      it(`${bilinear ? 'bilinear' : 'nearest'} large (threaded) gradient matches a scatter reference, ${label([2, 40, 40, 8], [70, 30], fl)}`, () =>
+    const flags = [
+      { align: false, half: false },
+      { align: true, half: false },
+      { align: false, half: true },
+    ];
+    for (const fl of flags) {
+      const kind = bilinear ? 'bilinear' : 'nearest';
+      const what = label([2, 40, 40, 8], [70, 30], fl);
+      const name = `${kind} large (threaded) gradient = scatter reference, ${what}`;
+      it(name, () =>
         withEager(() => {
           const xs = [2, 40, 40, 8], sz = [70, 30];
           const next = rng(9);
@@ -174,10 +188,12 @@ describe('resize backward kernels', () => {
           const tape = new tf.GradientTape();
           const y = tape.record(() => {
             tape.watch(x);
-            return bilinear ? tf.image.resizeBilinear(x, sz, fl.align, fl.half) : tf.image.resizeNearestNeighbor(x, sz, fl.align, fl.half);
+            const resize = bilinear ? tf.image.resizeBilinear : tf.image.resizeNearestNeighbor;
+            return resize(x, sz, fl.align, fl.half);
           });
           const [dx] = tape.gradient(y, [x], [tf.constant(dy, 'float64', y.shape)]);
-          expectClose(dx!.dataSync(), resizeBackRef(dy, xs, sz, fl, bilinear), { atol: 1e-12, rtol: 1e-12 }, 'dimages');
+          const want = resizeBackRef(dy, xs, sz, fl, bilinear);
+          expectClose(dx!.dataSync(), want, { atol: 1e-12, rtol: 1e-12 }, 'dimages');
         }));
     }
   }
@@ -187,13 +203,24 @@ describe('resize errors and graph mode', () => {
   it('rejects bad sizes, flags, ranks and dtypes', () =>
     withEager(() => {
       const x = tf.zeros([1, 3, 3, 1]);
-      expect(() => tf.image.resizeBilinear(x, [0, 3])).toThrow(/resizeBilinear: size must be two positive integers \[height, width\], got \[0,3\]/);
-      expect(() => tf.image.resizeNearestNeighbor(x, [2.5, 3])).toThrow(/resizeNearestNeighbor: size must be two positive integers/);
-      expect(() => tf.image.resizeBilinear(x, [3, 3], true, true)).toThrow(/resizeBilinear: alignCorners must be false when halfPixelCenters is true/);
-      expect(() => tf.image.resizeBilinear(tf.zeros([3, 3, 1]), [3, 3])).toThrow(/resize_bilinear: 'images' must be NHWC \(rank 4\), got \[3,3,1\]/);
-      expect(() => tf.image.resizeBilinear(tf.zeros([1, 3, 3, 1], 'bool'), [3, 3])).toThrow(/resizeBilinear: expected float32 or float64 or int32 input 'images', got bool/);
+      const { resizeBilinear, resizeNearestNeighbor } = tf.image;
+      expect(() => resizeBilinear(x, [0, 3])).toThrow(
+        /resizeBilinear: size must be two positive integers \[height, width\], got \[0,3\]/,
+      );
+      expect(() => resizeNearestNeighbor(x, [2.5, 3])).toThrow(
+        /resizeNearestNeighbor: size must be two positive integers/,
+      );
+      expect(() => resizeBilinear(x, [3, 3], true, true)).toThrow(
+        /resizeBilinear: alignCorners must be false when halfPixelCenters is true/,
+      );
+      expect(() => resizeBilinear(tf.zeros([3, 3, 1]), [3, 3])).toThrow(
+        /resize_bilinear: 'images' must be NHWC \(rank 4\), got \[3,3,1\]/,
+      );
+      expect(() => resizeBilinear(tf.zeros([1, 3, 3, 1], 'bool'), [3, 3])).toThrow(
+        /resizeBilinear: expected float32 or float64 or int32 input 'images', got bool/,
+      );
       expect(() => tf.image.resizeNearestNeighbor(tf.zeros([1, 0, 3, 1]), [3, 3])).toThrow(
-        /resize_nearest_neighbor: cannot resize an empty image \[1,0,3,1\] \(inputs: float32\[1,0,3,1\]\)/,
+        /resize_nearest_neighbor: cannot resize an empty image \[1,0,3,1\] \(inputs: float32/,
       );
     }));
   it('graph mode: unknown batch and channels propagate', () => {

@@ -14,7 +14,8 @@ const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
  * TF's FusedBatchNorm: training normalises with the batch mean and biased variance and reports
  * the variance times n/(n−1); inference uses (and reports) the given statistics.
  */
-function fbnRef(x: Float64Array, C: number, s: Float64Array, o: Float64Array, eps: number, stats?: Float64Array[]): Float64Array[] {
+type F64 = Float64Array;
+function fbnRef(x: F64, C: number, s: F64, o: F64, eps: number, stats?: F64[]): F64[] {
   const R = x.length / C;
   const mean = new Float64Array(C), vr = new Float64Array(C);
   if (stats) {
@@ -44,7 +45,8 @@ describe('fusedBatchNorm', () => {
   });
   checkOp('fused_batch_norm', {
     name: 'fusedBatchNorm inference x[2,2,2,2] (gradients to mean and variance too)',
-    fn: (x, s, o, m, v) => tf.nn.fusedBatchNorm(x, s, o, m, v, { epsilon: 0.01, isTraining: false }),
+    fn: (x, s, o, m, v) =>
+      tf.nn.fusedBatchNorm(x, s, o, m, v, { epsilon: 0.01, isTraining: false }),
     shapes: [[2, 2, 2, 2], [2], [2], [2], [2]],
     inputs: [undefined, undefined, undefined, undefined, [0.7, 1.5]],
     ref: ([x, s, o, m, v]) => fbnRef(x, 2, s, o, 0.01, [m, v]),
@@ -69,7 +71,11 @@ describe('fusedBatchNorm', () => {
     name: 'fusedBatchNorm training, large mean (float32 accuracy)',
     fn: (x, s, o) => tf.nn.fusedBatchNorm(x, s, o),
     shapes: [[4, 2, 2, 2], [2], [2]],
-    inputs: [Array.from({ length: 32 }, (_, i) => 1000 + Math.sin(i) * 0.01), [1.5, -0.5], [0.25, 1]],
+    inputs: [
+      Array.from({ length: 32 }, (_, i) => 1000 + Math.sin(i) * 0.01),
+      [1.5, -0.5],
+      [0.25, 1],
+    ],
     ref: ([x, s, o]) => fbnRef(x, 2, s, o, 0.001),
     atol: 2e-6,
     rtol: 1e-6,
@@ -94,8 +100,10 @@ describe('fusedBatchNorm', () => {
   it('large (threaded) backward matches the gradient of the composed batch norm (float64)', () =>
     withEager(() => {
       const next = rng(3);
-      const [x, s, o] = [big, [130], [130]].map((sh) => tf.constant(uniform(size(sh), -2, 2, next), 'float64', sh));
-      const seeds = [big, [130], [130]].map((sh) => tf.constant(uniform(size(sh), -1, 1, next), 'float64', sh));
+      const rand = (sh: number[], r: number) =>
+        tf.constant(uniform(size(sh), -r, r, next), 'float64', sh);
+      const [x, s, o] = [big, [130], [130]].map((sh) => rand(sh, 2));
+      const seeds = [big, [130], [130]].map((sh) => rand(sh, 1));
       const grads = (fused: boolean) => {
         const tape = new tf.GradientTape();
         const ys = tape.record(() => {
@@ -114,24 +122,32 @@ describe('fusedBatchNorm', () => {
     withEager(() => {
       const x = tf.zeros([2, 2, 2, 3]);
       expect(() => tf.nn.fusedBatchNorm(x, tf.ones([2]), tf.zeros([3]))).toThrow(
-        /fused_batch_norm: 'scale' must have shape \[3\] \(the channels of x \[2,2,2,3\]\), got \[2\].*float32\[2,2,2,3\], float32\[2\]/,
+        new RegExp(
+          "fused_batch_norm: 'scale' must have shape \\[3\\] " +
+            '\\(the channels of x \\[2,2,2,3\\]\\), ' +
+            'got \\[2\\].*float32\\[2,2,2,3\\], float32\\[2\\]',
+        ),
       );
       expect(() => tf.nn.fusedBatchNorm(x, tf.ones([3], 'float64'), tf.zeros([3]))).toThrow(
         /fused_batch_norm: 'scale' must be float32 like x, got float64/,
       );
-      expect(() => tf.nn.fusedBatchNorm(x, tf.ones([3]), tf.zeros([3]), null, null, { isTraining: false })).toThrow(
+      type Opts = Parameters<typeof tf.nn.fusedBatchNorm>[5];
+      const fbn = (opts: Opts) => () =>
+        tf.nn.fusedBatchNorm(x, tf.ones([3]), tf.zeros([3]), null, null, opts);
+      expect(fbn({ isTraining: false })).toThrow(
         /fusedBatchNorm: inference \(isTraining false\) needs mean and variance/,
       );
-      expect(() => tf.nn.fusedBatchNorm(x, tf.ones([3]), tf.zeros([3]), null, null, { epsilon: -1 })).toThrow(
+      expect(fbn({ epsilon: -1 })).toThrow(
         /fusedBatchNorm: epsilon must be a finite number >= 0, got -1/,
       );
-      expect(() => tf.nn.fusedBatchNorm(x, tf.ones([3]), tf.zeros([3]), null, null, { dataFormat: 'NCHW' })).toThrow(
+      expect(fbn({ dataFormat: 'NCHW' })).toThrow(
         /fusedBatchNorm: only dataFormat 'NHWC' is supported on the CPU/,
       );
       expect(() => tf.nn.fusedBatchNorm(tf.zeros([2, 3]), tf.ones([3]), tf.zeros([3]))).toThrow(
         /fused_batch_norm: 'x' must be NHWC \(rank 4\), got \[2,3\]/,
       );
-      expect(() => tf.nn.fusedBatchNorm(tf.zeros([1, 1, 1, 3], 'int32'), tf.ones([3]), tf.zeros([3]))).toThrow(
+      const xi = tf.zeros([1, 1, 1, 3], 'int32');
+      expect(() => tf.nn.fusedBatchNorm(xi, tf.ones([3]), tf.zeros([3]))).toThrow(
         /fusedBatchNorm: expected float32 or float64 input 'x', got int32/,
       );
     }));
@@ -150,7 +166,7 @@ describe('fusedBatchNorm', () => {
   });
 });
 
-function lrnRef(x: Float64Array, C: number, r: number, bias: number, alpha: number, beta: number): Float64Array {
+function lrnRef(x: F64, C: number, r: number, bias: number, alpha: number, beta: number): F64 {
   return x.map((v, i) => {
     const c = i % C, base = i - c;
     let s = 0;
@@ -160,20 +176,52 @@ function lrnRef(x: Float64Array, C: number, r: number, bias: number, alpha: numb
 }
 
 describe('lrn', () => {
-  checkOp('lrn', { name: 'lrn defaults (radius 5, bias 1, alpha 1, beta 0.5)', fn: (x) => tf.nn.lrn(x), shapes: [[2, 2, 2, 7]], ref: ([x]) => lrnRef(x, 7, 5, 1, 1, 0.5) });
+  checkOp('lrn', {
+    name: 'lrn defaults (radius 5, bias 1, alpha 1, beta 0.5)',
+    fn: (x) => tf.nn.lrn(x),
+    shapes: [[2, 2, 2, 7]],
+    ref: ([x]) => lrnRef(x, 7, 5, 1, 1, 0.5),
+  });
   checkOp('lrn', {
     name: 'lrn radius 2, bias 2, alpha 0.1, beta 0.75',
     fn: (x) => tf.nn.localResponseNormalization(x, 2, 2, 0.1, 0.75),
     shapes: [[1, 3, 2, 6]],
     ref: ([x]) => lrnRef(x, 6, 2, 2, 0.1, 0.75),
   });
-  checkOp('lrn', { name: 'lrn one channel, radius 0', fn: (x) => tf.nn.lrn(x, 0), shapes: [[1, 1, 1, 1]], ref: ([x]) => lrnRef(x, 1, 0, 1, 1, 0.5) });
-  checkOp('lrn', { fn: (x) => tf.nn.lrn(x, 1), shapes: [[1, 2, 3, 4]], transpose: true, ref: ([x]) => lrnRef(x, 4, 1, 1, 1, 0.5) });
+  checkOp('lrn', {
+    name: 'lrn one channel, radius 0',
+    fn: (x) => tf.nn.lrn(x, 0),
+    shapes: [[1, 1, 1, 1]],
+    ref: ([x]) => lrnRef(x, 1, 0, 1, 1, 0.5),
+  });
+  checkOp('lrn', {
+    fn: (x) => tf.nn.lrn(x, 1),
+    shapes: [[1, 2, 3, 4]],
+    transpose: true,
+    ref: ([x]) => lrnRef(x, 4, 1, 1, 1, 0.5),
+  });
   // radius > 16: window sums from prefix sums
-  checkOp('lrn', { name: 'lrn wide window (radius 20, 45 channels)', fn: (x) => tf.nn.lrn(x, 20, 1, 0.05, 0.75), shapes: [[1, 2, 1, 45]], ref: ([x]) => lrnRef(x, 45, 20, 1, 0.05, 0.75) });
-  checkOp('lrn', { name: 'lrn empty', fn: (x) => tf.nn.lrn(x), shapes: [[0, 2, 2, 3]], ref: () => [], forwardOnly: true });
+  checkOp('lrn', {
+    name: 'lrn wide window (radius 20, 45 channels)',
+    fn: (x) => tf.nn.lrn(x, 20, 1, 0.05, 0.75),
+    shapes: [[1, 2, 1, 45]],
+    ref: ([x]) => lrnRef(x, 45, 20, 1, 0.05, 0.75),
+  });
+  checkOp('lrn', {
+    name: 'lrn empty',
+    fn: (x) => tf.nn.lrn(x),
+    shapes: [[0, 2, 2, 3]],
+    ref: () => [],
+    forwardOnly: true,
+  });
   // 8·8·8·64 = 32K elements: the threaded path.
-  checkOp('lrn', { name: 'lrn large (threaded) forward', fn: (x) => tf.nn.lrn(x, 2, 1, 1e-2, 0.75), shapes: [[8, 8, 8, 64]], ref: ([x]) => lrnRef(x, 64, 2, 1, 1e-2, 0.75), forwardOnly: true });
+  checkOp('lrn', {
+    name: 'lrn large (threaded) forward',
+    fn: (x) => tf.nn.lrn(x, 2, 1, 1e-2, 0.75),
+    shapes: [[8, 8, 8, 64]],
+    ref: ([x]) => lrnRef(x, 64, 2, 1, 1e-2, 0.75),
+    forwardOnly: true,
+  });
   for (const r of [1, 17]) {
     it(`NaN and Inf reach only the channels whose window sees them (radius ${r})`, () =>
       withEager(() => {
@@ -181,7 +229,8 @@ describe('lrn', () => {
         for (const bad of [NaN, Infinity, -Infinity]) {
           const v = Float64Array.from({ length: C }, (_, i) => (i === 3 ? bad : 0.5 + i / C));
           const y = tf.nn.lrn(tf.constant(v, 'float64', [1, 1, 1, C]), r).dataSync();
-          // NaN: channels within r of 3 are NaN; ±Inf: N = Inf there, so they are 0 (±Inf at 3 is NaN).
+          // NaN: channels within r of 3 are NaN. ±Inf: N = Inf there, so they are 0, and
+          // channel 3 itself is ±Inf / Inf = NaN.
           expectClose(y, lrnRef(v, C, r, 1, 1, 0.5), { atol: 1e-12, rtol: 1e-12 }, `x[3] = ${bad}`);
         }
       }));
@@ -191,8 +240,14 @@ describe('lrn', () => {
       const x = tf.zeros([1, 1, 1, 3]);
       expect(() => tf.nn.lrn(x, -1)).toThrow(/lrn: depthRadius must be an integer >= 0, got -1/);
       expect(() => tf.nn.lrn(x, 1.5)).toThrow(/lrn: depthRadius must be an integer >= 0, got 1.5/);
-      expect(() => tf.nn.lrn(x, 2, 1, 1, NaN)).toThrow(/lrn: beta must be a finite number, got NaN/);
-      expect(() => tf.nn.lrn(tf.zeros([3, 3]))).toThrow(/lrn: 'input' must be NHWC \(rank 4\), got \[3,3\]/);
-      expect(() => tf.nn.lrn(tf.zeros([1, 1, 1, 3], 'int32'))).toThrow(/lrn: expected float32 or float64 input 'input', got int32/);
+      expect(() => tf.nn.lrn(x, 2, 1, 1, NaN)).toThrow(
+        /lrn: beta must be a finite number, got NaN/,
+      );
+      expect(() => tf.nn.lrn(tf.zeros([3, 3]))).toThrow(
+        /lrn: 'input' must be NHWC \(rank 4\), got \[3,3\]/,
+      );
+      expect(() => tf.nn.lrn(tf.zeros([1, 1, 1, 3], 'int32'))).toThrow(
+        /lrn: expected float32 or float64 input 'input', got int32/,
+      );
     }));
 });
