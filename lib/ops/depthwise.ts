@@ -11,7 +11,7 @@ import type { Attrs } from '../native.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkFloat } from './checks.js';
 import type { Padding } from './conv_args.js';
-import { paddingName, spatialPair } from './conv_args.js';
+import { opWithShapes, paddingName, spatialPair } from './conv_args.js';
 
 export interface DepthwiseConv2dOptions {
   /** Dilation rates: a number, [dh, dw] or [1, dh, dw, 1]; default 1. */
@@ -68,7 +68,8 @@ export function depthwiseConv2d(
   const x = asTensor(input, 'input', op);
   const f = asTensor(filter, 'filter', op, x.dtype);
   checkFloat(x, 'input', op);
-  return runOp('depthwise_conv2d', [x, f], windowAttrs(strides, padding, opts, op))[0];
+  const at = opWithShapes(op, { input: x.shape, filter: f.shape });
+  return runOp('depthwise_conv2d', [x, f], windowAttrs(strides, padding, opts, at))[0];
 }
 
 /** TF's tf.nn.depthwise_conv2d_native: the same op as depthwiseConv2d (dilations, no rate). */
@@ -101,8 +102,9 @@ export function depthwiseConv2dNativeBackpropInput(
   const dy = asTensor(outBackprop, 'outBackprop', op);
   const f = asTensor(filter, 'filter', op, dy.dtype);
   checkFloat(dy, 'outBackprop', op);
-  const inputShape = shapeArg(inputSizes, 'inputSizes', op);
-  const attrs = { ...windowAttrs(strides, padding, opts, op), input_shape: inputShape };
+  const at = opWithShapes(op, { filter: f.shape, outBackprop: dy.shape });
+  const inputShape = shapeArg(inputSizes, 'inputSizes', at);
+  const attrs = { ...windowAttrs(strides, padding, opts, at), input_shape: inputShape };
   return runOp('depthwise_conv2d_backward_input', [dy, f], attrs)[0];
 }
 
@@ -124,8 +126,9 @@ export function depthwiseConv2dNativeBackpropFilter(
   const x = asTensor(input, 'input', op);
   const dy = asTensor(outBackprop, 'outBackprop', op, x.dtype);
   checkFloat(x, 'input', op);
-  const filterShape = shapeArg(filterSizes, 'filterSizes', op);
-  const attrs = { ...windowAttrs(strides, padding, opts, op), filter_shape: filterShape };
+  const at = opWithShapes(op, { input: x.shape, outBackprop: dy.shape });
+  const filterShape = shapeArg(filterSizes, 'filterSizes', at);
+  const attrs = { ...windowAttrs(strides, padding, opts, at), filter_shape: filterShape };
   return runOp('depthwise_conv2d_backward_filter', [x, dy], attrs)[0];
 }
 

@@ -9,6 +9,7 @@ import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import type { Attrs } from '../native.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkDType } from './checks.js';
+import { opWithShapes } from './conv_args.js';
 import { cast } from './index_ops.js';
 
 function resizeAttrs(
@@ -47,7 +48,8 @@ export function resizeNearestNeighbor(
   const op = 'resizeNearestNeighbor';
   const x = asTensor(images, 'images', op);
   checkDType(x, 'images', op, ['float32', 'float64', 'int32']);
-  const attrs = resizeAttrs(size, alignCorners, halfPixelCenters, op);
+  const at = opWithShapes(op, { images: x.shape });
+  const attrs = resizeAttrs(size, alignCorners, halfPixelCenters, at);
   return runOp('resize_nearest_neighbor', [x], attrs)[0];
 }
 
@@ -69,7 +71,9 @@ export function resizeBilinear(
   let x = asTensor(images, 'images', op);
   checkDType(x, 'images', op, ['float32', 'float64', 'int32']);
   if (x.dtype === 'int32') x = cast(x, 'float32');
-  return runOp('resize_bilinear', [x], resizeAttrs(size, alignCorners, halfPixelCenters, op))[0];
+  const at = opWithShapes(op, { images: x.shape });
+  const attrs = resizeAttrs(size, alignCorners, halfPixelCenters, at);
+  return runOp('resize_bilinear', [x], attrs)[0];
 }
 
 // Each output pixel reads fixed source pixels with fixed weights: the backward kernels scatter

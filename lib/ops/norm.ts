@@ -9,6 +9,7 @@ import { runOp } from '../engine.js';
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkFloat } from './checks.js';
+import { opWithShapes } from './conv_args.js';
 
 export interface FusedBatchNormOptions {
   /** Added to the variance; default 0.001 (TF). */
@@ -39,9 +40,9 @@ export function fusedBatchNorm(
   variance?: TensorLike | null,
   opts: FusedBatchNormOptions = {},
 ): [Tensor, Tensor, Tensor] {
-  const op = 'fusedBatchNorm';
-  const t = asTensor(x, 'x', op);
-  checkFloat(t, 'x', op);
+  const t = asTensor(x, 'x', 'fusedBatchNorm');
+  checkFloat(t, 'x', 'fusedBatchNorm');
+  const op = opWithShapes('fusedBatchNorm', { x: t.shape });   // what argument errors name
   const epsilon = opts.epsilon ?? 0.001;
   const isTraining = opts.isTraining ?? true;
   if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
@@ -94,9 +95,9 @@ registerNonDifferentiable('fused_batch_norm_backward');
  *   const y = tf.nn.lrn(h, 2, 1, 2e-5, 0.75);                     // AlexNet's setting
  */
 export function lrn(input: TensorLike, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5): Tensor {
-  const op = 'lrn';
-  const x = asTensor(input, 'input', op);
-  checkFloat(x, 'input', op);
+  const x = asTensor(input, 'input', 'lrn');
+  checkFloat(x, 'input', 'lrn');
+  const op = opWithShapes('lrn', { input: x.shape });
   if (!Number.isInteger(depthRadius) || depthRadius < 0) {
     throw new Error(`${op}: depthRadius must be an integer >= 0, got ${depthRadius}`);
   }

@@ -195,8 +195,10 @@ describe('depthwiseConv2d errors and graph mode', () => {
             '\\(input \\[1,5,5,3\\], filter \\[3,3,2,1\\]\\)',
         ),
       );
+      // Argument errors name the shapes too, as the native ones do.
+      const at = 'depthwiseConv2d \\(input \\[1,5,5,3\\], filter \\[3,3,3,1\\]\\)';
       expect(dw(x, w, 1, 'FULL' as never)).toThrow(
-        /depthwiseConv2d: padding must be 'SAME' or 'VALID', got 'FULL'/,
+        new RegExp(`${at}: padding must be 'SAME' or 'VALID', got 'FULL'`),
       );
       expect(dw(x, tf.zeros([7, 3, 3, 1]), 1, 'VALID')).toThrow(
         /depthwise_conv2d: the window \(7, dilated to 7\) is larger than the input \(5\) with/,
@@ -204,9 +206,9 @@ describe('depthwiseConv2d errors and graph mode', () => {
       expect(dw(x, w, 1, 'VALID', { dilations: 3 })).toThrow(
         /depthwise_conv2d: the window \(3, dilated to 7\) is larger than the input \(5\)/,
       );
-      expect(dw(x, w, -1, 'SAME')).toThrow(/depthwiseConv2d: strides must be positive integers/);
+      expect(dw(x, w, -1, 'SAME')).toThrow(new RegExp(`${at}: strides must be positive integers`));
       expect(dw(x, w, [2, 1, 1, 1], 'SAME')).toThrow(
-        /depthwiseConv2d: strides over the batch and channel dims must be 1/,
+        new RegExp(`${at}: strides over the batch and channel dims must be 1`),
       );
       expect(dw(x, tf.zeros([3, 3, 3, 1], 'float64'), 1, 'SAME')).toThrow(
         /depthwise_conv2d: inputs must have the same dtype, got float32 and float64/,
@@ -219,10 +221,10 @@ describe('depthwiseConv2d errors and graph mode', () => {
         /depthwise_conv2d: 'input' must be NHWC \(rank 4\), got \[5,5,3\]/,
       );
       expect(dw(x, w, 1, 'SAME', { rate: 2, dilations: 2 })).toThrow(
-        /depthwiseConv2d: give 'rate' or 'dilations', not both/,
+        new RegExp(`${at}: give 'rate' or 'dilations', not both`),
       );
       expect(dw(x, w, 1, 'SAME', { dataFormat: 'NCHW' })).toThrow(
-        /depthwiseConv2d: only dataFormat 'NHWC' is supported, got 'NCHW'/,
+        new RegExp(`${at}: only dataFormat 'NHWC' is supported, got 'NCHW'`),
       );
       const dy = tf.zeros([1, 4, 4, 3]);
       const backInput = () =>

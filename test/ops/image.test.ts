@@ -205,13 +205,13 @@ describe('resize errors and graph mode', () => {
       const x = tf.zeros([1, 3, 3, 1]);
       const { resizeBilinear, resizeNearestNeighbor } = tf.image;
       expect(() => resizeBilinear(x, [0, 3])).toThrow(
-        /resizeBilinear: size must be two positive integers \[height, width\], got \[0,3\]/,
+        /resizeBilinear \(images \[1,3,3,1\]\): size must be two positive integers \[height,/,
       );
       expect(() => resizeNearestNeighbor(x, [2.5, 3])).toThrow(
-        /resizeNearestNeighbor: size must be two positive integers/,
+        /resizeNearestNeighbor \(images \[1,3,3,1\]\): size must be two positive integers/,
       );
       expect(() => resizeBilinear(x, [3, 3], true, true)).toThrow(
-        /resizeBilinear: alignCorners must be false when halfPixelCenters is true/,
+        /resizeBilinear \(images \[1,3,3,1\]\): alignCorners must be false when halfPixel/,
       );
       expect(() => resizeBilinear(tf.zeros([3, 3, 1]), [3, 3])).toThrow(
         /resize_bilinear: 'images' must be NHWC \(rank 4\), got \[3,3,1\]/,

@@ -135,13 +135,13 @@ describe('fusedBatchNorm', () => {
       const fbn = (opts: Opts) => () =>
         tf.nn.fusedBatchNorm(x, tf.ones([3]), tf.zeros([3]), null, null, opts);
       expect(fbn({ isTraining: false })).toThrow(
-        /fusedBatchNorm: inference \(isTraining false\) needs mean and variance/,
+        /fusedBatchNorm \(x \[2,2,2,3\]\): inference \(isTraining false\) needs mean and variance/,
       );
       expect(fbn({ epsilon: -1 })).toThrow(
-        /fusedBatchNorm: epsilon must be a finite number >= 0, got -1/,
+        /fusedBatchNorm \(x \[2,2,2,3\]\): epsilon must be a finite number >= 0, got -1/,
       );
       expect(fbn({ dataFormat: 'NCHW' })).toThrow(
-        /fusedBatchNorm: only dataFormat 'NHWC' is supported on the CPU/,
+        /fusedBatchNorm \(x \[2,2,2,3\]\): only dataFormat 'NHWC' is supported on the CPU/,
       );
       expect(() => tf.nn.fusedBatchNorm(tf.zeros([2, 3]), tf.ones([3]), tf.zeros([3]))).toThrow(
         /fused_batch_norm: 'x' must be NHWC \(rank 4\), got \[2,3\]/,
@@ -238,10 +238,14 @@ describe('lrn', () => {
   it('validates attributes and rank', () =>
     withEager(() => {
       const x = tf.zeros([1, 1, 1, 3]);
-      expect(() => tf.nn.lrn(x, -1)).toThrow(/lrn: depthRadius must be an integer >= 0, got -1/);
-      expect(() => tf.nn.lrn(x, 1.5)).toThrow(/lrn: depthRadius must be an integer >= 0, got 1.5/);
+      expect(() => tf.nn.lrn(x, -1)).toThrow(
+        /lrn \(input \[1,1,1,3\]\): depthRadius must be an integer >= 0, got -1/,
+      );
+      expect(() => tf.nn.lrn(x, 1.5)).toThrow(
+        /lrn \(input \[1,1,1,3\]\): depthRadius must be an integer >= 0, got 1.5/,
+      );
       expect(() => tf.nn.lrn(x, 2, 1, 1, NaN)).toThrow(
-        /lrn: beta must be a finite number, got NaN/,
+        /lrn \(input \[1,1,1,3\]\): beta must be a finite number, got NaN/,
       );
       expect(() => tf.nn.lrn(tf.zeros([3, 3]))).toThrow(
         /lrn: 'input' must be NHWC \(rank 4\), got \[3,3\]/,
