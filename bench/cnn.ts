@@ -4,6 +4,7 @@
  * Session.run), median after the first 5; 300 steps as the PyTorch anchor's one-epoch run.
  */
 import * as tf from 'nodeflow';
+import { convNet, pixelStats } from '../examples/cnn_model.js';
 
 export async function benchCnn(steps = 300, batch = 50): Promise<void> {
   tf.disableEagerExecution();
@@ -12,12 +13,7 @@ export async function benchCnn(steps = 300, batch = 50): Promise<void> {
   const x = tf.placeholder('float32', [null, 28, 28, 1], 'x');
   const y = tf.placeholder('float32', [null, 10], 'y');
   const training = tf.placeholderWithDefault(tf.constant(false), [], 'training');
-  const c1 = tf.layers.conv2d(x, { filters: 32, kernelSize: 5, padding: 'same', activation: tf.nn.relu });
-  const p1 = tf.layers.maxPooling2d(c1, { poolSize: 2, strides: 2 });
-  const c2 = tf.layers.conv2d(p1, { filters: 64, kernelSize: 5, padding: 'same', activation: tf.nn.relu });
-  const p2 = tf.layers.maxPooling2d(c2, { poolSize: 2, strides: 2 });
-  const f1 = tf.layers.dense(tf.layers.flatten(p2), { units: 1024, activation: tf.nn.relu });
-  const logits = tf.layers.dense(tf.layers.dropout(f1, { rate: 0.5, training }), { units: 10 });
+  const logits = convNet(x, training, pixelStats(data.train.images));
   const loss = tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels: y, logits }));
   const train = new tf.train.AdamOptimizer(1e-4).minimize(loss);
   const correct = tf.reduceSum(tf.cast(tf.equal(tf.argmax(logits, 1), tf.argmax(y, 1)), 'float32'));

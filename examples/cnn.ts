@@ -1,23 +1,18 @@
 /**
  * The seeds' MNIST ConvNet on Fashion-MNIST with tf.layers (graph mode): conv 5x5x32 SAME + ReLU
- * + maxpool 2, conv 5x5x64 SAME + ReLU + maxpool 2, dense 1024 ReLU, dropout 0.5, dense 10;
- * Adam 1e-4, batch 50. Prints loss and accuracy as it trains.
+ * + maxpool 2, conv 5x5x64 SAME + ReLU + maxpool 2, dense 1024 ReLU, dropout 0.5, dense 10
+ * (examples/cnn_model.ts); Adam 1e-4, batch 50. Prints loss and accuracy as it trains.
  * Run: node dist/examples/cnn.js   (EPOCHS=5 by default; full data set when Debian's is installed)
  */
 import * as tf from 'nodeflow';
+import { convNet, pixelStats } from './cnn_model.js';
 
 const data = await tf.datasets.fashionMnist({ oneHot: true, imageShape: 'nhwc' });
 const x = tf.placeholder('float32', [null, 28, 28, 1], 'x');
 const y = tf.placeholder('float32', [null, 10], 'y');
 const training = tf.placeholderWithDefault(tf.constant(false), [], 'training');
 
-const conv1 = tf.layers.conv2d(x, { filters: 32, kernelSize: 5, padding: 'same', activation: tf.nn.relu, name: 'conv1' });
-const pool1 = tf.layers.maxPooling2d(conv1, { poolSize: 2, strides: 2 });
-const conv2 = tf.layers.conv2d(pool1, { filters: 64, kernelSize: 5, padding: 'same', activation: tf.nn.relu, name: 'conv2' });
-const pool2 = tf.layers.maxPooling2d(conv2, { poolSize: 2, strides: 2 });
-const fc1 = tf.layers.dense(tf.layers.flatten(pool2), { units: 1024, activation: tf.nn.relu, name: 'fc1' });
-const drop = tf.layers.dropout(fc1, { rate: 0.5, training });
-const logits = tf.layers.dense(drop, { units: 10, name: 'logits' });
+const logits = convNet(x, training, pixelStats(data.train.images));
 
 const loss = tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels: y, logits }));
 const train = new tf.train.AdamOptimizer(1e-4).minimize(loss);
