@@ -10,6 +10,7 @@ import { executingEagerly } from '../engine.js';
 import { getDefaultGraph } from '../graph/graph.js';
 import type { Initializer } from '../graph/initializers.js';
 import { onesInitializer, zerosInitializer } from '../graph/initializers.js';
+import type { Variable } from '../graph/variables.js';
 import { assignSub, GraphKeys } from '../graph/variables.js';
 import { Tensor } from '../tensor.js';
 import { mul, sub, where } from '../ops/binary.js';
@@ -59,21 +60,38 @@ export function batchNormalization(inputs: Tensor, opts: BatchNormOptions = {}):
       : constant(0, dtype, [c]);
     const movingMean = layerVariable('moving_mean', [c], opts.movingMeanInitializer ?? zerosInitializer(), { trainable: false, dtype });
     const movingVar = layerVariable('moving_variance', [c], opts.movingVarianceInitializer ?? onesInitializer(), { trainable: false, dtype });
-    // Statistics over every axis but the channels (TF 1.x's non-fused path: biased variance).
-    const axes = rank === 4 ? [0, 1, 2] : [0];
-    const inference = () => nnBatchNorm(inputs, movingMean, movingVar, beta, gamma, epsilon);
-    if (training === false) return inference();
-    const [batchMean, batchVar] = moments(inputs, axes);
-    const yTrain = nnBatchNorm(inputs, batchMean, batchVar, beta, gamma, epsilon);
-    // moving -= (moving − batch) · (1 − momentum); decay 0 (no update) when not training.
-    const decay = typeof training === 'boolean' ? constant(1 - momentum, dtype) : where(training, constant(1 - momentum, dtype), constant(0, dtype));
-    const updates = [
-      assignSub(movingMean, mul(sub(movingMean, batchMean), decay)),
-      assignSub(movingVar, mul(sub(movingVar, batchVar), decay)),
-    ];
-    if (!executingEagerly()) for (const u of updates) getDefaultGraph().addToCollection(GraphKeys.UPDATE_OPS, u.op);
-    if (typeof training === 'boolean') return yTrain;
-    if (!(training instanceof Tensor) || training.dtype !== 'bool') throw new Error(`${layer}: 'training' must be a boolean or a bool tensor`);
-    return where(training, yTrain, inference());
+    return batchNormApply(inputs, { gamma, beta, movingMean, movingVar }, { momentum, epsilon, training }, layer);
   });
+}
+
+/**
+ * @internal batch normalisation on given parameters (shared with tf.keras.layers
+ * BatchNormalization): batch statistics when training (moving averages updated through
+ * GraphKeys.UPDATE_OPS), moving statistics otherwise; `training` may be a bool tensor.
+ */
+export function batchNormApply(
+  inputs: Tensor,
+  p: { gamma: Tensor; beta: Tensor; movingMean: Variable; movingVar: Variable },
+  o: { momentum: number; epsilon: number; training: boolean | Tensor },
+  layer: string,
+): Tensor {
+  const { gamma, beta, movingMean, movingVar } = p;
+  const { momentum, epsilon, training } = o;
+  const dtype = inputs.dtype as 'float32' | 'float64';
+  // Statistics over every axis but the channels (TF 1.x's non-fused path: biased variance).
+  const axes = inputs.shape.length === 4 ? [0, 1, 2] : [0];
+  const inference = () => nnBatchNorm(inputs, movingMean, movingVar, beta, gamma, epsilon);
+  if (training === false) return inference();
+  const [batchMean, batchVar] = moments(inputs, axes);
+  const yTrain = nnBatchNorm(inputs, batchMean, batchVar, beta, gamma, epsilon);
+  // moving -= (moving − batch) · (1 − momentum); decay 0 (no update) when not training.
+  const decay = typeof training === 'boolean' ? constant(1 - momentum, dtype) : where(training, constant(1 - momentum, dtype), constant(0, dtype));
+  const updates = [
+    assignSub(movingMean, mul(sub(movingMean, batchMean), decay)),
+    assignSub(movingVar, mul(sub(movingVar, batchVar), decay)),
+  ];
+  if (!executingEagerly()) for (const u of updates) getDefaultGraph().addToCollection(GraphKeys.UPDATE_OPS, u.op);
+  if (typeof training === 'boolean') return yTrain;
+  if (!(training instanceof Tensor) || training.dtype !== 'bool') throw new Error(`${layer}: 'training' must be a boolean or a bool tensor`);
+  return where(training, yTrain, inference());
 }
