@@ -1,0 +1,76 @@
+/**
+ * tf.keras.layers.Embedding: integer ids [batch, ...] → rows of a trainable table
+ * [inputDim, outputDim], giving [batch, ..., outputDim]. Float ids are cast to int32 (Keras
+ * feeds float inputs by default); an id outside [0, inputDim) is an Error at run time.
+ */
+import { shapeString } from '../../dtype.js';
+import type { Variable } from '../../graph/variables.js';
+import { cast, gather } from '../../ops/index_ops.js';
+import type { Tensor } from '../../tensor.js';
+import type { LayerArgs, LayerConfig, SymbolicShape } from '../engine/layer.js';
+import { Layer } from '../engine/layer.js';
+import type { InitializerIdentifier, RegularizerIdentifier } from './args.js';
+import { getInitializer, getRegularizer, serializeInitializer, serializeRegularizer } from './args.js';
+
+export interface EmbeddingArgs extends LayerArgs {
+  /** Vocabulary size: ids are in [0, inputDim). */
+  inputDim: number;
+  /** Size of each embedding vector. */
+  outputDim: number;
+  embeddingsInitializer?: InitializerIdentifier;
+  embeddingsRegularizer?: RegularizerIdentifier;
+  /** Length of the id sequences, when constant (sets inputShape [inputLength]). */
+  inputLength?: number;
+  /** Not supported (nodeflow's Keras has no masking). */
+  maskZero?: false;
+}
+
+export class Embedding extends Layer {
+  static override className = 'Embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  embeddings: Variable | null = null;
+  private readonly args: EmbeddingArgs;
+
+  /** `new tf.keras.layers.Embedding(1000, 64, { inputLength: 10 })` */
+  constructor(inputDim: number | EmbeddingArgs, outputDim?: number, args: Omit<EmbeddingArgs, 'inputDim' | 'outputDim'> = {}) {
+    const a: EmbeddingArgs = typeof inputDim === 'object' ? inputDim : { ...args, inputDim, outputDim: outputDim as number };
+    const shaped = a.inputLength !== undefined && !a.inputShape && !a.batchInputShape ? { ...a, inputShape: [a.inputLength] } : a;
+    super(shaped);
+    this.args = a;
+    const what = this.describe();
+    for (const k of ['inputDim', 'outputDim'] as const) {
+      if (!Number.isInteger(a[k]) || a[k] <= 0) throw new Error(`${what}: ${k} must be a positive integer, got ${a[k]}`);
+    }
+    if (a.maskZero) throw new Error(`${what}: maskZero is not supported`);
+    this.inputDim = a.inputDim;
+    this.outputDim = a.outputDim;
+  }
+
+  override build(_inputShape: SymbolicShape | SymbolicShape[]): void {
+    const what = this.describe();
+    this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], {
+      initializer: getInitializer(this.args.embeddingsInitializer, 'uniform', what),
+      regularizer: getRegularizer(this.args.embeddingsRegularizer, what),
+      dtype: 'float32',
+    });
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const x = inputs as Tensor;
+    if (x.dtype === 'bool') throw new Error(`expected integer ids, got a bool input of shape ${shapeString(x.shape)}`);
+    return gather(this.embeddings!, x.dtype === 'int32' ? x : cast(x, 'int32'));
+  }
+
+  override getConfig(): LayerConfig {
+    const c: LayerConfig = {
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      embeddingsInitializer: serializeInitializer(this.args.embeddingsInitializer),
+      embeddingsRegularizer: serializeRegularizer(this.args.embeddingsRegularizer, this.describe()),
+    };
+    if (this.args.inputLength !== undefined) c.inputLength = this.args.inputLength;
+    return c;
+  }
+}

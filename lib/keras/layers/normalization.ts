@@ -1,0 +1,103 @@
+/**
+ * tf.keras.layers.BatchNormalization over the last (channel) axis, on inputs of rank 2 or 4:
+ * batch statistics while training (the moving mean and variance then move towards them; the
+ * assignments are the layer's updates, run by fit with each step), moving statistics otherwise.
+ */
+import { shapeString } from '../../dtype.js';
+import type { Variable } from '../../graph/variables.js';
+import { batchNormApply } from '../../layers/normalization.js';
+import type { Tensor } from '../../tensor.js';
+import { learningPhase } from '../backend.js';
+import type { LayerArgs, LayerConfig, SymbolicShape } from '../engine/layer.js';
+import { Layer } from '../engine/layer.js';
+import type { CallArgs } from '../engine/node.js';
+import type { InitializerIdentifier, RegularizerIdentifier } from './args.js';
+import { getInitializer, getRegularizer, serializeInitializer, serializeRegularizer } from './args.js';
+import { oneShape } from './core.js';
+
+export interface BatchNormalizationArgs extends LayerArgs {
+  /** Only -1 (the channels of NHWC, or the features of [batch, features]). */
+  axis?: number;
+  momentum?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+  betaInitializer?: InitializerIdentifier;
+  gammaInitializer?: InitializerIdentifier;
+  movingMeanInitializer?: InitializerIdentifier;
+  movingVarianceInitializer?: InitializerIdentifier;
+  betaRegularizer?: RegularizerIdentifier;
+  gammaRegularizer?: RegularizerIdentifier;
+}
+
+export class BatchNormalization extends Layer {
+  static override className = 'BatchNormalization';
+  readonly momentum: number;
+  readonly epsilon: number;
+  gamma: Variable | null = null;
+  beta: Variable | null = null;
+  movingMean: Variable | null = null;
+  movingVariance: Variable | null = null;
+  private readonly args: BatchNormalizationArgs;
+
+  /** `new tf.keras.layers.BatchNormalization({ momentum: 0.9 })` */
+  constructor(args: BatchNormalizationArgs = {}) {
+    super(args);
+    this.args = args;
+    const what = this.describe();
+    if ((args.axis ?? -1) !== -1) throw new Error(`${what}: only axis -1 (the last axis) is supported, got ${args.axis}`);
+    this.momentum = args.momentum ?? 0.99;
+    this.epsilon = args.epsilon ?? 1e-3;
+    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${what}: momentum must be in [0, 1], got ${this.momentum}`);
+    if (!(this.epsilon > 0)) throw new Error(`${what}: epsilon must be positive, got ${this.epsilon}`);
+  }
+
+  override build(inputShape: SymbolicShape | SymbolicShape[]): void {
+    const s = oneShape(inputShape);
+    const c = s[s.length - 1];
+    if (s.length !== 2 && s.length !== 4) throw new Error(`expected an input of rank 2 or 4 (NHWC), got shape ${shapeString(s)}`);
+    if (c === null) throw new Error(`the last dimension of the input must be known, got shape ${shapeString(s)}`);
+    const a = this.args;
+    const what = this.describe();
+    const init = (id: InitializerIdentifier | undefined, def: string) => getInitializer(id, def, what);
+    if (a.scale ?? true) this.gamma = this.addWeight('gamma', [c], { initializer: init(a.gammaInitializer, 'ones'), regularizer: getRegularizer(a.gammaRegularizer, what) });
+    if (a.center ?? true) this.beta = this.addWeight('beta', [c], { initializer: init(a.betaInitializer, 'zeros'), regularizer: getRegularizer(a.betaRegularizer, what) });
+    this.movingMean = this.addWeight('moving_mean', [c], { initializer: init(a.movingMeanInitializer, 'zeros'), trainable: false });
+    this.movingVariance = this.addWeight('moving_variance', [c], { initializer: init(a.movingVarianceInitializer, 'ones'), trainable: false });
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
+    const x = inputs as Tensor;
+    const c = x.shape[x.shape.length - 1] as number;
+    const dtype = x.dtype as 'float32' | 'float64';
+    const training = kwargs.training ?? learningPhase(this.graph!);
+    const ones = () => getInitializer('ones', 'ones', '')([c], dtype);
+    const zeros = () => getInitializer('zeros', 'zeros', '')([c], dtype);
+    const p = {
+      gamma: this.gamma ?? ones(),
+      beta: this.beta ?? zeros(),
+      movingMean: this.movingMean!,
+      movingVar: this.movingVariance!,
+    };
+    return batchNormApply(x, p, { momentum: this.momentum, epsilon: this.epsilon, training }, this.describe());
+  }
+
+  override getConfig(): LayerConfig {
+    const a = this.args;
+    const what = this.describe();
+    return {
+      ...super.getConfig(),
+      axis: -1,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      center: a.center ?? true,
+      scale: a.scale ?? true,
+      betaInitializer: serializeInitializer(a.betaInitializer),
+      gammaInitializer: serializeInitializer(a.gammaInitializer),
+      movingMeanInitializer: serializeInitializer(a.movingMeanInitializer),
+      movingVarianceInitializer: serializeInitializer(a.movingVarianceInitializer),
+      betaRegularizer: serializeRegularizer(a.betaRegularizer, what),
+      gammaRegularizer: serializeRegularizer(a.gammaRegularizer, what),
+    };
+  }
+}
