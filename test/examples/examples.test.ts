@@ -3,6 +3,9 @@
  * Fashion-MNIST subset with one epoch, so CI keeps them working. Thresholds are for the subset;
  * the full-data targets are measured by running the examples themselves (see README).
  */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fashionMnistSubsetDir } from '../../lib/datasets/index.js';
 
@@ -41,6 +44,23 @@ describe('examples', { timeout: 120_000 }, () => {
   it('Boston regression fits (normalised test MSE)', async () => {
     await import('../../examples/boston_regression.js');
     expect(lastNumber(/test MSE \(normalised target\): ([\d.]+)/)).toBeLessThan(0.3);
+  });
+  it('keras ConvNet (Sequential, fit with TensorBoard and ModelCheckpoint) learns on the subset', { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nf-keras-cnn-'));
+    process.env.LOGDIR = dir;
+    process.env.EPOCHS = '2';
+    // fit's progress lines go to process.stdout; keep the test output quiet.
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await import('../../examples/keras_cnn.js');
+      expect(lines.some((l) => /Total params: 3,274,634/.test(l))).toBe(true);
+      expect(lastNumber(/^test accuracy ([\d.]+)/)).toBeGreaterThan(0.55);
+      expect(existsSync(join(dir, 'best', 'model.json'))).toBe(true);
+      expect(readdirSync(join(dir, 'tensorboard')).some((f) => f.startsWith('events.out.tfevents'))).toBe(true);
+    } finally {
+      delete process.env.LOGDIR;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('matrix inverse converges', async () => {
     await import('../../examples/matrix_inverse.js');

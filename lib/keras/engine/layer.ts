@@ -192,17 +192,17 @@ export class Layer {
     return Array.isArray(out) ? fresh : fresh[0];
   }
 
-  /** A built layer with weights takes inputs of the rank and last dimension it was built for. */
+  /** A built layer with weights takes inputs whose last dimension is the one it was built for. */
   protected checkCompatible(shapes: SymbolicShape[]): void {
     if (!this.builtShapes || this.weightList.length === 0) return;
     shapes.forEach((s, i) => {
       const b = this.builtShapes![i];
       if (!b) return;
       const last = (x: SymbolicShape) => x[x.length - 1];
-      if (s.length !== b.length || (last(b) !== null && last(s) !== null && last(b) !== last(s))) {
+      if (last(b) !== null && last(s) !== null && last(b) !== last(s)) {
         throw new Error(
-          `Input ${i} of ${this.describe()} is incompatible with the layer: it was built for inputs of shape ` +
-            `${shapeString(b)} and got shape ${shapeString(s)}`,
+          `Input ${i} of ${this.describe()} is incompatible with the layer: expected axis -1 of the input to have ` +
+            `value ${last(b)} (it was built for shape ${shapeString(b)}) but got shape ${shapeString(s)}`,
         );
       }
     });

@@ -1,6 +1,8 @@
 /** tf.keras.layers Conv2D and Conv2DTranspose (NHWC, 'channelsLast' only). */
 import { shapeString } from '../../dtype.js';
+import type { Initializer } from '../../graph/initializers.js';
 import type { Variable } from '../../graph/variables.js';
+import type { Regularizer } from '../../layers/base.js';
 import type { Pair } from '../../layers/conv.js';
 import { conv2dApply, conv2dTransposeApply, conv2dTransposeSize, paddingOf, pair } from '../../layers/conv.js';
 import type { Tensor } from '../../tensor.js';
@@ -45,6 +47,8 @@ abstract class BaseConv extends Layer {
   bias: Variable | null = null;
   protected readonly args: Conv2DArgs;
   protected readonly activationFn: ((x: Tensor) => Tensor) | null;
+  private readonly init: { kernel: Initializer; bias: Initializer };
+  private readonly reg: { kernel: Regularizer | null; bias: Regularizer | null };
 
   constructor(a: Conv2DArgs) {
     super(a);
@@ -57,6 +61,8 @@ abstract class BaseConv extends Layer {
     this.strides = pair(a.strides ?? 1, 'strides', what);
     this.padding = paddingOf(a.padding, what);
     this.activationFn = getActivation(a.activation, what);
+    this.init = { kernel: getInitializer(a.kernelInitializer, 'glorotUniform', what), bias: getInitializer(a.biasInitializer, 'zeros', what) };
+    this.reg = { kernel: getRegularizer(a.kernelRegularizer, what), bias: getRegularizer(a.biasRegularizer, what) };
   }
 
   /** Kernel shape for `channels` input channels. */
@@ -67,16 +73,9 @@ abstract class BaseConv extends Layer {
     if (s.length !== 4) throw new Error(`expected NHWC input of rank 4, got shape ${shapeString(s)}`);
     const c = s[3];
     if (c === null) throw new Error(`the channel dimension of the input must be known, got shape ${shapeString(s)}`);
-    const what = this.describe();
-    this.kernel = this.addWeight('kernel', this.kernelShape(c), {
-      initializer: getInitializer(this.args.kernelInitializer, 'glorotUniform', what),
-      regularizer: getRegularizer(this.args.kernelRegularizer, what),
-    });
+    this.kernel = this.addWeight('kernel', this.kernelShape(c), { initializer: this.init.kernel, regularizer: this.reg.kernel });
     if (this.args.useBias ?? true) {
-      this.bias = this.addWeight('bias', [this.filters], {
-        initializer: getInitializer(this.args.biasInitializer, 'zeros', what),
-        regularizer: getRegularizer(this.args.biasRegularizer, what),
-      });
+      this.bias = this.addWeight('bias', [this.filters], { initializer: this.init.bias, regularizer: this.reg.bias });
     }
   }
 

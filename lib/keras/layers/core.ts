@@ -1,6 +1,8 @@
 /** tf.keras.layers Dense, Flatten, Reshape, Dropout and Activation. */
 import { shapeString } from '../../dtype.js';
+import type { Initializer } from '../../graph/initializers.js';
 import type { Variable } from '../../graph/variables.js';
+import type { Regularizer } from '../../layers/base.js';
 import { denseApply, dropout as layersDropout, flatten as layersFlatten } from '../../layers/core.js';
 import { reshape } from '../../ops/shape.js';
 import type { Tensor } from '../../tensor.js';
@@ -46,6 +48,8 @@ export class Dense extends Layer {
   bias: Variable | null = null;
   private readonly args: DenseArgs;
   private readonly activationFn: ((x: Tensor) => Tensor) | null;
+  private readonly init: { kernel: Initializer; bias: Initializer };
+  private readonly reg: { kernel: Regularizer | null; bias: Regularizer | null };
 
   constructor(units: number | DenseArgs, args: Omit<DenseArgs, 'units'> = {}) {
     const a = positional<DenseArgs, 'units'>(units, args, 'units');
@@ -53,7 +57,10 @@ export class Dense extends Layer {
     this.args = a;
     if (!Number.isInteger(a.units) || a.units <= 0) throw new Error(`${this.describe()}: units must be a positive integer, got ${a.units}`);
     this.units = a.units;
-    this.activationFn = getActivation(a.activation, this.describe());
+    const what = this.describe();
+    this.activationFn = getActivation(a.activation, what);
+    this.init = { kernel: getInitializer(a.kernelInitializer, 'glorotUniform', what), bias: getInitializer(a.biasInitializer, 'zeros', what) };
+    this.reg = { kernel: getRegularizer(a.kernelRegularizer, what), bias: getRegularizer(a.biasRegularizer, what) };
   }
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
@@ -61,16 +68,9 @@ export class Dense extends Layer {
     const inDim = s[s.length - 1];
     if (s.length < 2) throw new Error(`expected an input of rank >= 2, got shape ${shapeString(s)}`);
     if (inDim === null) throw new Error(`the last dimension of the input must be known, got shape ${shapeString(s)}`);
-    const what = this.describe();
-    this.kernel = this.addWeight('kernel', [inDim, this.units], {
-      initializer: getInitializer(this.args.kernelInitializer, 'glorotUniform', what),
-      regularizer: getRegularizer(this.args.kernelRegularizer, what),
-    });
+    this.kernel = this.addWeight('kernel', [inDim, this.units], { initializer: this.init.kernel, regularizer: this.reg.kernel });
     if (this.args.useBias ?? true) {
-      this.bias = this.addWeight('bias', [this.units], {
-        initializer: getInitializer(this.args.biasInitializer, 'zeros', what),
-        regularizer: getRegularizer(this.args.biasRegularizer, what),
-      });
+      this.bias = this.addWeight('bias', [this.units], { initializer: this.init.bias, regularizer: this.reg.bias });
     }
   }
 

@@ -4,6 +4,7 @@
  * feeds float inputs by default); an id outside [0, inputDim) is an Error at run time.
  */
 import { shapeString } from '../../dtype.js';
+import type { Initializer } from '../../graph/initializers.js';
 import type { Variable } from '../../graph/variables.js';
 import { cast, gather } from '../../ops/index_ops.js';
 import type { Tensor } from '../../tensor.js';
@@ -31,6 +32,7 @@ export class Embedding extends Layer {
   readonly outputDim: number;
   embeddings: Variable | null = null;
   private readonly args: EmbeddingArgs;
+  private readonly init: Initializer;
 
   /** `new tf.keras.layers.Embedding(1000, 64, { inputLength: 10 })` */
   constructor(inputDim: number | EmbeddingArgs, outputDim?: number, args: Omit<EmbeddingArgs, 'inputDim' | 'outputDim'> = {}) {
@@ -45,12 +47,14 @@ export class Embedding extends Layer {
     if (a.maskZero) throw new Error(`${what}: maskZero is not supported`);
     this.inputDim = a.inputDim;
     this.outputDim = a.outputDim;
+    this.init = getInitializer(a.embeddingsInitializer, 'uniform', what);
+    getRegularizer(a.embeddingsRegularizer, what);
   }
 
   override build(_inputShape: SymbolicShape | SymbolicShape[]): void {
     const what = this.describe();
     this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], {
-      initializer: getInitializer(this.args.embeddingsInitializer, 'uniform', what),
+      initializer: this.init,
       regularizer: getRegularizer(this.args.embeddingsRegularizer, what),
       dtype: 'float32',
     });

@@ -4,6 +4,7 @@
  * assignments are the layer's updates, run by fit with each step), moving statistics otherwise.
  */
 import { shapeString } from '../../dtype.js';
+import type { Initializer } from '../../graph/initializers.js';
 import type { Variable } from '../../graph/variables.js';
 import { batchNormApply } from '../../layers/normalization.js';
 import type { Tensor } from '../../tensor.js';
@@ -39,6 +40,7 @@ export class BatchNormalization extends Layer {
   movingMean: Variable | null = null;
   movingVariance: Variable | null = null;
   private readonly args: BatchNormalizationArgs;
+  private readonly init: Record<'gamma' | 'beta' | 'mean' | 'variance', Initializer>;
 
   /** `new tf.keras.layers.BatchNormalization({ momentum: 0.9 })` */
   constructor(args: BatchNormalizationArgs = {}) {
@@ -50,6 +52,14 @@ export class BatchNormalization extends Layer {
     this.epsilon = args.epsilon ?? 1e-3;
     if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${what}: momentum must be in [0, 1], got ${this.momentum}`);
     if (!(this.epsilon > 0)) throw new Error(`${what}: epsilon must be positive, got ${this.epsilon}`);
+    this.init = {
+      gamma: getInitializer(args.gammaInitializer, 'ones', what),
+      beta: getInitializer(args.betaInitializer, 'zeros', what),
+      mean: getInitializer(args.movingMeanInitializer, 'zeros', what),
+      variance: getInitializer(args.movingVarianceInitializer, 'ones', what),
+    };
+    getRegularizer(args.gammaRegularizer, what);
+    getRegularizer(args.betaRegularizer, what);
   }
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
@@ -59,11 +69,10 @@ export class BatchNormalization extends Layer {
     if (c === null) throw new Error(`the last dimension of the input must be known, got shape ${shapeString(s)}`);
     const a = this.args;
     const what = this.describe();
-    const init = (id: InitializerIdentifier | undefined, def: string) => getInitializer(id, def, what);
-    if (a.scale ?? true) this.gamma = this.addWeight('gamma', [c], { initializer: init(a.gammaInitializer, 'ones'), regularizer: getRegularizer(a.gammaRegularizer, what) });
-    if (a.center ?? true) this.beta = this.addWeight('beta', [c], { initializer: init(a.betaInitializer, 'zeros'), regularizer: getRegularizer(a.betaRegularizer, what) });
-    this.movingMean = this.addWeight('moving_mean', [c], { initializer: init(a.movingMeanInitializer, 'zeros'), trainable: false });
-    this.movingVariance = this.addWeight('moving_variance', [c], { initializer: init(a.movingVarianceInitializer, 'ones'), trainable: false });
+    if (a.scale ?? true) this.gamma = this.addWeight('gamma', [c], { initializer: this.init.gamma, regularizer: getRegularizer(a.gammaRegularizer, what) });
+    if (a.center ?? true) this.beta = this.addWeight('beta', [c], { initializer: this.init.beta, regularizer: getRegularizer(a.betaRegularizer, what) });
+    this.movingMean = this.addWeight('moving_mean', [c], { initializer: this.init.mean, trainable: false });
+    this.movingVariance = this.addWeight('moving_variance', [c], { initializer: this.init.variance, trainable: false });
   }
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
