@@ -28,9 +28,10 @@ const rowSize = (shape: number[]) => shape.slice(1).reduce((a, b) => a * b, 1);
 
 /**
  * One value as a HostArray of `dtype`. A bare TypedArray takes the rows of `expected` (the
- * placeholder's shape), which must then be known beyond the batch dimension.
+ * placeholder's shape), which must then be known beyond the batch dimension; with the number of
+ * `examples` known (targets: from x), one value per example stays 1-D.
  */
-export function toHostArray(value: DataLike, dtype: DType, expected: (number | null)[], what: string): HostArray {
+export function toHostArray(value: DataLike, dtype: DType, expected: (number | null)[], what: string, examples?: number): HostArray {
   let data: TypedArray;
   let shape: number[];
   if (value instanceof Tensor) {
@@ -44,9 +45,15 @@ export function toHostArray(value: DataLike, dtype: DType, expected: (number | n
     }
     const per = row.reduce<number>((a, b) => a * (b as number), 1);
     const n = (value as TypedArray).length;
-    if (per === 0 || n % per !== 0) throw new Error(`${what}: ${n} values do not make whole examples of shape ${shapeString(row)}`);
     data = value as TypedArray;
-    shape = [n / per, ...(row as number[])];
+    if (examples !== undefined && n === examples && per !== 1) {
+      // One value per example where the model wants more (class ids for one-hot targets):
+      // keep it 1-D so the shape check reports it.
+      shape = [n];
+    } else {
+      if (per === 0 || n % per !== 0) throw new Error(`${what}: ${n} values do not make whole examples of shape ${shapeString(row)}`);
+      shape = [n / per, ...(row as number[])];
+    }
   } else if (value && typeof value === 'object' && !Array.isArray(value) && 'data' in value && 'shape' in value) {
     const v = value as { data: TypedArray; shape: number[] };
     if (!ArrayBuffer.isView(v.data) || !Array.isArray(v.shape)) throw new Error(`${what}: { data, shape } needs a TypedArray and an array`);

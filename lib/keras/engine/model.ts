@@ -225,14 +225,15 @@ export class Model extends Layer {
   async fit(x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
     let ins = this.standardizeX(x, 'fit');
     this.trainingState();
-    let targets = this.standardizeY(y, 'fit');
+    let targets = this.standardizeY(y, 'fit', ins[0].shape[0]);
     checkSameCount(ins, targets);
     let val: { ins: HostArray[]; targets: HostArray[] } | null = null;
     if (args.validationData) {
       if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
         throw new Error('fit: validationData must be [xVal, yVal] (sample weights are not supported)');
       }
-      val = { ins: this.standardizeX(args.validationData[0] as ModelData, 'fit (validationData)'), targets: this.standardizeY(args.validationData[1] as ModelData, 'fit (validationData)') };
+      const vx = this.standardizeX(args.validationData[0] as ModelData, 'fit (validationData)');
+      val = { ins: vx, targets: this.standardizeY(args.validationData[1] as ModelData, 'fit (validationData)', vx[0].shape[0]) };
       checkSameCount(val.ins, val.targets);
     } else if (args.validationSplit) {
       const s = args.validationSplit;
@@ -254,7 +255,7 @@ export class Model extends Layer {
   async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<number | number[]> {
     const ins = this.standardizeX(x, 'evaluate');
     const { sess, tg, placeholders } = this.trainingState(false);
-    const targets = this.standardizeY(y, 'evaluate');
+    const targets = this.standardizeY(y, 'evaluate', ins[0].shape[0]);
     checkSameCount(ins, targets);
     const batchSize = checkBatchSize(args.batchSize, 'evaluate');
     const steps = Math.ceil(ins[0].shape[0] / batchSize);
@@ -289,7 +290,7 @@ export class Model extends Layer {
     const what = train ? 'trainOnBatch' : 'testOnBatch';
     const ins = this.standardizeX(x, what);
     const { sess, tg, placeholders } = this.trainingState(train);
-    const targets = this.standardizeY(y, what);
+    const targets = this.standardizeY(y, what, ins[0].shape[0]);
     checkSameCount(ins, targets);
     if (!train) {
       const v = await testLoop(sess, tg.fetches, placeholders, [...ins, ...targets], Math.max(1, ins[0].shape[0]), null);
@@ -346,20 +347,20 @@ export class Model extends Layer {
   }
 
   /** @internal y as host arrays checked against the target placeholders. */
-  standardizeY(y: ModelData, what: string): HostArray[] {
+  standardizeY(y: ModelData, what: string, examples?: number): HostArray[] {
     if (y === undefined || y === null) throw new Error(`${what}: y (the targets) is required`);
     const tg = this.training!;
     const names = this.outputNames();
     return this.split(y, names, 'output', what).map((v, i) => {
       const p = tg.targets[i];
       try {
-        return conform(toHostArray(v, p.dtype, p.shape, `${what}: target '${names[i]}'`), p.shape, 'target', names[i]);
+        return conform(toHostArray(v, p.dtype, p.shape, `${what}: target '${names[i]}'`, examples), p.shape, 'target', names[i]);
       } catch (e) {
         const loss = this.compiled!.losses[i];
         const hint = loss.kind === 'categorical'
           ? ` (${loss.name} expects one-hot targets [samples, classes]; for integer class ids use sparseCategoricalCrossentropy)`
           : '';
-        throw new Error(`${what}: ${(e as Error).message}${hint}`);
+        throw new Error(`${(e as Error).message}${hint}`);
       }
     });
   }
