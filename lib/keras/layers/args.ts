@@ -73,11 +73,12 @@ export function getInitializer(id: InitializerIdentifier | number | undefined, d
 }
 
 /**
- * Saved form: the name (or number) as given; functions are saved as null because the weights
- * file holds the values (a model rebuilt from its config alone uses the layer's default).
+ * Saved form: the name (or number) as given, else the default's name; functions are saved as
+ * null because the weights file holds the values (a model rebuilt from its config alone then
+ * uses the layer's default).
  */
-export function serializeInitializer(id: InitializerIdentifier | number | undefined): string | number | null {
-  return typeof id === 'function' ? null : id ?? null;
+export function serializeInitializer(id: InitializerIdentifier | number | undefined, def: string): string | number | null {
+  return typeof id === 'function' ? null : id ?? def;
 }
 
 // ---------------------------------------------------------------- regularizers

@@ -90,8 +90,8 @@ abstract class BaseConv extends Layer {
       padding: this.padding.toLowerCase(),
       activation: serializeActivation(a.activation, what),
       useBias: a.useBias ?? true,
-      kernelInitializer: serializeInitializer(a.kernelInitializer),
-      biasInitializer: serializeInitializer(a.biasInitializer),
+      kernelInitializer: serializeInitializer(a.kernelInitializer, 'glorotUniform'),
+      biasInitializer: serializeInitializer(a.biasInitializer, 'zeros'),
       kernelRegularizer: serializeRegularizer(a.kernelRegularizer, what),
       biasRegularizer: serializeRegularizer(a.biasRegularizer, what),
     };

@@ -86,8 +86,8 @@ export class Dense extends Layer {
       units: this.units,
       activation: serializeActivation(a.activation, what),
       useBias: a.useBias ?? true,
-      kernelInitializer: serializeInitializer(a.kernelInitializer),
-      biasInitializer: serializeInitializer(a.biasInitializer),
+      kernelInitializer: serializeInitializer(a.kernelInitializer, 'glorotUniform'),
+      biasInitializer: serializeInitializer(a.biasInitializer, 'zeros'),
       kernelRegularizer: serializeRegularizer(a.kernelRegularizer, what),
       biasRegularizer: serializeRegularizer(a.biasRegularizer, what),
     };

@@ -71,7 +71,7 @@ export class Embedding extends Layer {
       ...super.getConfig(),
       inputDim: this.inputDim,
       outputDim: this.outputDim,
-      embeddingsInitializer: serializeInitializer(this.args.embeddingsInitializer),
+      embeddingsInitializer: serializeInitializer(this.args.embeddingsInitializer, 'uniform'),
       embeddingsRegularizer: serializeRegularizer(this.args.embeddingsRegularizer, this.describe()),
     };
     if (this.args.inputLength !== undefined) c.inputLength = this.args.inputLength;

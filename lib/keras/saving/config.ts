@@ -10,6 +10,7 @@ import type { Layer, LayerConfig } from '../engine/layer.js';
 import type { Model } from '../engine/model.js';
 import type { CallArgs } from '../engine/node.js';
 import { getHistory } from '../engine/node.js';
+import { getActivation } from '../layers/args.js';
 import { networkNodeIndex } from '../engine/topology.js';
 
 /** Classes and functions a model file names but nodeflow does not know (custom layers, losses…). */
@@ -65,7 +66,13 @@ export function setLayerRegistry(r: typeof registry): void {
 /** Replaces activation names that are custom functions by the functions. */
 function withCustomActivation(config: LayerConfig, custom: CustomObjects): LayerConfig {
   const a = config.activation;
-  if (typeof a === 'string' && typeof custom[a] === 'function') return { ...config, activation: custom[a] };
+  if (typeof a !== 'string') return config;
+  if (typeof custom[a] === 'function') return { ...config, activation: custom[a] };
+  try {
+    getActivation(a as never, '');
+  } catch {
+    throw new Error(`loadModel: layer '${String(config.name)}' uses the activation '${a}', which is not built in; pass the function in customObjects: { ${a}: fn }`);
+  }
   return config;
 }
 
@@ -87,7 +94,9 @@ export function deserializeLayer(entry: LayerEntry, custom: CustomObjects = {}):
   try {
     return make(config, custom);
   } catch (e) {
-    throw new Error(`loadModel: cannot rebuild the ${entry.className} layer '${String(entry.config.name)}': ${(e as Error).message}`);
+    const msg = (e as Error).message;
+    const named = msg.includes(`'${String(entry.config.name)}'`);
+    throw new Error(`loadModel: ${named ? '' : `cannot rebuild the ${entry.className} layer '${String(entry.config.name)}': `}${msg}`);
   }
 }
 
