@@ -198,7 +198,10 @@ export function uniqueLayerName(base: string, given?: string, oneBasedNames = fa
 
 /** Keras' to_snake_case: "Conv2DTranspose" → "conv2d_transpose", "LeakyReLU" → "leaky_re_lu". */
 export function snakeCase(name: string): string {
-  return name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return name
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 /** float32 / float64 / int32 / bool, or an Error naming `what`. */

@@ -86,7 +86,7 @@ describe('functional models', () => {
     const su = shared.apply(u) as Tensor;
     const sv = shared.apply(v) as Tensor;
     const m = new tf.keras.Model({ inputs: [u, v], outputs: [su, sv] });
-    expect(m.outputNames()).toEqual(['shared', 'shared']);
+    expect(m.outputNames()).toEqual(['shared', 'shared_1']);
     expect(m.weights).toHaveLength(2);
     const [pu, pv] = (await m.predict([Float32Array.of(1, 2), Float32Array.of(3, 4)])) as Tensor[];
     expect([pu.item(), pv.item()]).toEqual([3, 7]);

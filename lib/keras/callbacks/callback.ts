@@ -6,7 +6,7 @@
  */
 import type { Model } from '../engine/model.js';
 
-/** Metric values by name ('loss', 'acc', 'val_loss'…); batch logs also have 'batch' and 'size'. */
+/** Values by name ('loss', 'acc', 'val_loss'…); batch logs also have 'batch' and 'size'. */
 export type Logs = Record<string, number>;
 
 /** What fit tells the callbacks (Keras' callback.params). */
@@ -37,7 +37,9 @@ export interface CustomCallbackArgs {
 export class Callback {
   /** The model being trained (set by fit). */
   model: Model | null = null;
-  params: CallbackParams = { epochs: 0, steps: 0, samples: 0, batchSize: 0, verbose: 0, doValidation: false, metrics: [] };
+  params: CallbackParams = {
+    epochs: 0, steps: 0, samples: 0, batchSize: 0, verbose: 0, doValidation: false, metrics: [],
+  };
 
   setModel(model: Model): void {
     this.model = model;
@@ -81,7 +83,9 @@ export class History extends Callback {
   }
 }
 
-const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const;
+const HOOKS = [
+  'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd',
+] as const;
 type HookName = (typeof HOOKS)[number];
 
 /** A Callback, or a plain object with hooks. */
@@ -98,9 +102,11 @@ export class CallbackList {
       if (c && typeof c === 'object') return new LambdaCallback(c);
       throw new Error(`fit: callbacks[${i}] is not a tf.keras.callbacks.Callback or an object with hooks`);
     });
-    const base = Callback.prototype as unknown as Record<string, Hook>;
+    // A hook is defined when it differs from the base class's no-op.
+    const hookOf = (c: Callback, h: HookName) => (c as unknown as Record<string, Hook>)[h];
+    const base = Callback.prototype;
     this.defines = Object.fromEntries(
-      HOOKS.map((h) => [h, this.callbacks.filter((c) => (c as unknown as Record<string, Hook>)[h] !== base[h])]),
+      HOOKS.map((h) => [h, this.callbacks.filter((c) => hookOf(c, h) !== hookOf(base, h))]),
     ) as Record<HookName, Callback[]>;
   }
 
@@ -117,7 +123,8 @@ export class CallbackList {
 
   async call(hook: HookName, ...args: unknown[]): Promise<void> {
     for (const c of this.defines[hook]) {
-      const r = ((c as unknown as Record<string, Hook>)[hook] as (...a: unknown[]) => unknown).apply(c, args);
+      const fn = (c as unknown as Record<string, (...a: unknown[]) => unknown>)[hook];
+      const r = fn.apply(c, args);
       if (r && typeof (r as Promise<void>).then === 'function') await r;
     }
   }

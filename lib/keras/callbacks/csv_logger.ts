@@ -26,7 +26,8 @@ export class CSVLogger extends Callback {
 
   override onTrainBegin(): void {
     mkdirSync(dirname(this.filename), { recursive: true });
-    const continuing = !!this.args.append && existsSync(this.filename) && statSync(this.filename).size > 0;
+    const f = this.filename;
+    const continuing = !!this.args.append && existsSync(f) && statSync(f).size > 0;
     if (!continuing) writeFileSync(this.filename, '');
     this.keys = continuing ? [] : null;
   }
@@ -40,7 +41,8 @@ export class CSVLogger extends Callback {
     };
     const lines: string[] = [];
     if (fresh) lines.push(['epoch', ...this.keys].map(cell).join(this.separator));
-    lines.push([epoch, ...this.keys.map((k) => (k in logs ? logs[k] : 'NA'))].map(cell).join(this.separator));
+    const row = [epoch, ...this.keys.map((k) => (k in logs ? logs[k] : 'NA'))];
+    lines.push(row.map(cell).join(this.separator));
     appendFileSync(this.filename, `${lines.join('\n')}\n`);
   }
 }

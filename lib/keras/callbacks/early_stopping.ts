@@ -73,7 +73,9 @@ export class EarlyStopping extends Callback {
   }
 
   override onTrainEnd(): void {
-    if (this.stoppedEpoch > 0 && this.args.verbose) console.log(`Epoch ${String(this.stoppedEpoch + 1).padStart(5, '0')}: early stopping`);
+    if (this.stoppedEpoch > 0 && this.args.verbose) {
+      console.log(`Epoch ${String(this.stoppedEpoch + 1).padStart(5, '0')}: early stopping`);
+    }
     this.dropBest();
   }
 

@@ -33,7 +33,9 @@ export function getLearningRate(model: Model): number {
 
 /** Sets the learning rate of a compiled model's tf.keras optimizer (takes effect at the next step). */
 export function setLearningRate(model: Model, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`setLearningRate: expected a non-negative number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`setLearningRate: expected a non-negative number, got ${String(value)}`);
+  }
   setValue(lrVariable(model, 'setLearningRate'), Math.fround(value), model.session());
 }
 
@@ -68,7 +70,8 @@ export class ReduceLROnPlateau extends Callback {
   /** `new tf.keras.callbacks.ReduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 2 })` */
   constructor(private readonly args: ReduceLROnPlateauArgs = {}) {
     super();
-    this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', 'ReduceLROnPlateau');
+    const owner = 'ReduceLROnPlateau';
+    this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', owner);
     this.factor = args.factor ?? 0.1;
     if (!(this.factor < 1 && this.factor >= 0)) throw new Error(`ReduceLROnPlateau: factor must be in [0, 1) (it multiplies the rate), got ${args.factor}`);
     this.patience = args.patience ?? 10;
@@ -111,7 +114,10 @@ export class ReduceLROnPlateau extends Callback {
 /** Sets the learning rate at the start of each epoch from schedule(epoch, currentRate). */
 export class LearningRateScheduler extends Callback {
   /** `new tf.keras.callbacks.LearningRateScheduler((epoch, lr) => (epoch < 10 ? lr : lr * 0.9))` */
-  constructor(private readonly schedule: (epoch: number, lr: number) => number, private readonly verbose: 0 | 1 = 0) {
+  constructor(
+    private readonly schedule: (epoch: number, lr: number) => number,
+    private readonly verbose: 0 | 1 = 0,
+  ) {
     super();
     if (typeof schedule !== 'function') throw new Error('LearningRateScheduler: schedule must be a function (epoch, lr) => number');
   }

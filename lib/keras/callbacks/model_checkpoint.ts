@@ -7,6 +7,7 @@ import { Callback } from './callback.js';
 import type { Logs } from './callback.js';
 import type { MonitorMode } from './monitor.js';
 import { Monitor } from './monitor.js';
+import { pythonExp } from './progbar.js';
 
 export interface ModelCheckpointArgs {
   /** Log key for saveBestOnly (default 'val_loss'). */
@@ -35,7 +36,7 @@ export function formatPath(template: string, values: Record<string, number>): st
     const [, zero, width, prec, type] = m;
     let s: string;
     if (type === 'd') s = String(Math.trunc(v));
-    else if (type === 'e') s = v.toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2');
+    else if (type === 'e') s = pythonExp(v, prec === undefined ? 6 : Number(prec));
     else s = prec === undefined ? String(v) : v.toFixed(Number(prec));
     const w = width ? Number(width) : 0;
     return s.padStart(w, zero ? '0' : ' ');

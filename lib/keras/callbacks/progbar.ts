@@ -28,14 +28,20 @@ export interface ProgbarOptions {
   now?: () => number;
 }
 
+/** Python's '%.{digits}e': at least two exponent digits (1.2340e-05). */
+export function pythonExp(v: number, digits: number): string {
+  return v.toExponential(digits).replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
 /** Keras' number format: 4 decimals, or scientific notation for tiny values. */
 export function formatValue(v: number): string {
-  return Math.abs(v) > 1e-3 || !Number.isFinite(v) ? v.toFixed(4) : v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
+  return Math.abs(v) > 1e-3 || !Number.isFinite(v) ? v.toFixed(4) : pythonExp(v, 4);
 }
 
 function formatEta(s: number): string {
-  if (s > 3600) return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
-  if (s > 60) return `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+  const two = (v: number) => String(Math.floor(v)).padStart(2, '0');
+  if (s > 3600) return `${Math.floor(s / 3600)}:${two((s % 3600) / 60)}:${two(s % 60)}`;
+  if (s > 60) return `${Math.floor(s / 60)}:${two(s % 60)}`;
   return `${Math.floor(s)}s`;
 }
 
@@ -144,7 +150,12 @@ export class ProgbarLogger extends Callback {
     const verbose = this.params.verbose;
     if (!verbose) return;
     this.stream.write(`Epoch ${epoch + 1}/${this.params.epochs}\n`);
-    this.bar = new Progbar({ target: this.params.steps, verbose: verbose === 2 ? 2 : 1, stream: this.stream, now: this.opts.now });
+    this.bar = new Progbar({
+      target: this.params.steps,
+      verbose: verbose === 2 ? 2 : 1,
+      stream: this.stream,
+      now: this.opts.now,
+    });
     this.sums = new Map();
     this.seen = 0;
   }
@@ -162,7 +173,8 @@ export class ProgbarLogger extends Callback {
 
   override onEpochEnd(_epoch: number, logs: Logs): void {
     if (!this.bar) return;
-    const values = this.params.metrics.filter((k) => k in logs).map((k) => [k, logs[k]] as [string, number]);
+    const keys = this.params.metrics.filter((k) => k in logs);
+    const values = keys.map((k) => [k, logs[k]] as [string, number]);
     this.bar.update(this.params.steps, values);
     this.bar = null;
   }

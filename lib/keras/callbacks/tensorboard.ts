@@ -41,14 +41,17 @@ export class TensorBoard extends Callback {
   }
 
   override onTrainBegin(): void {
-    this.writer = new FileWriter(this.logDir, this.args.writeGraph ?? true ? this.model!.graph : null);
+    const graph = this.args.writeGraph ?? true ? this.model!.graph : null;
+    this.writer = new FileWriter(this.logDir, graph);
     this.batchStep = 0;
   }
 
   override onBatchEnd(_batch: number, logs: Logs): void {
     if (!this.every || !this.writer) return;
     if (++this.batchStep % this.every !== 0) return;
-    const value = Object.entries(logs).filter(([k]) => k !== 'batch' && k !== 'size').map(([k, v]) => ({ tag: `batch_${k}`, simpleValue: v }));
+    const value = Object.entries(logs)
+      .filter(([k]) => k !== 'batch' && k !== 'size')
+      .map(([k, v]) => ({ tag: `batch_${k}`, simpleValue: v }));
     this.writer.addSummary({ value }, this.batchStep);
   }
 

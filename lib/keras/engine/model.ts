@@ -15,7 +15,7 @@ import type { Session } from '../../graph/session.js';
 import type { Variable } from '../../graph/variables.js';
 import type { TensorLike } from '../../convert.js';
 import { Tensor } from '../../tensor.js';
-import { getSession, getValue, initializeVariables, learningPhase, setValue } from '../backend.js';
+import { checkGraphMode, getSession, getValue, initializeVariables, learningPhase, setValue } from '../backend.js';
 import { native } from '../../native.js';
 import type { History } from '../callbacks/callback.js';
 import { Progbar } from '../callbacks/progbar.js';
@@ -97,9 +97,19 @@ export class Model extends Layer {
     return l;
   }
 
-  /** Names of the output layers (loss and metric names use them when there are several). */
+  /**
+   * Names of the output layers (loss and metric names use them when there are several); a layer
+   * giving two outputs is listed as "name", "name_1".
+   */
   outputNames(): string[] {
-    return this.outputs.map((t, i) => this.network?.nodes.find((n) => n.outputs.includes(t))?.layer.name ?? `output_${i + 1}`);
+    const seen = new Map<string, number>();
+    return this.outputs.map((t, i) => {
+      const node = this.network?.nodes.find((n) => n.outputs.includes(t));
+      const base = node?.layer.name ?? `output_${i + 1}`;
+      const k = seen.get(base) ?? 0;
+      seen.set(base, k + 1);
+      return k ? `${base}_${k}` : base;
+    });
   }
   inputNames(): string[] {
     return this.inputs.map((t, i) => this.network?.nodes.find((n) => n.outputs.includes(t))?.layer.name ?? `input_${i + 1}`);
@@ -191,6 +201,7 @@ export class Model extends Layer {
    *   model.compile({ optimizer: new tf.keras.optimizers.Adam(1e-4), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
    */
   compile(args: CompileArgs): void {
+    checkGraphMode(`${this.describe()}.compile`);
     this.compiled = resolveCompile(this, args);
     this.optimizer = this.compiled.optimizer;
     this.training = null;
@@ -198,6 +209,7 @@ export class Model extends Layer {
 
   /** @internal the training graph (built once), the session, and the feeds' placeholders. */
   trainingState(withTrainOp = true, initialize = true): { sess: Session; tg: TrainingGraph; placeholders: Tensor[] } {
+    checkGraphMode(`${this.describe()}.fit`);
     if (!this.compiled) throw new Error(`${this.describe()}: you must compile a model before training/testing. Use model.compile({ optimizer, loss }).`);
     this.assertBuilt('fit');
     this.training ??= buildTrainingGraph(this, this.compiled);
@@ -266,6 +278,7 @@ export class Model extends Layer {
 
   /** The outputs for x in inference mode (host tensors; one per output). */
   async predict(x: ModelData, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
+    checkGraphMode(`${this.describe()}.predict`);
     const ins = this.standardizeX(x, 'predict');
     const sess = this.session();
     initializeVariables(sess, this.weights);
