@@ -34,7 +34,10 @@ model.summary();
 
 const logDir = process.env.LOGDIR ?? join('logs', 'keras_cnn');
 const epochs = Number(process.env.EPOCHS ?? 5);
-console.log(`Fashion-MNIST (${data.source}): ${data.train.numExamples} train, ${data.test.numExamples} test examples`);
+console.log(
+  `Fashion-MNIST (${data.source}): ${data.train.numExamples} train, ${data.test.numExamples} ` +
+    `test examples`,
+);
 const t0 = performance.now();
 const history = await model.fit(data.train.images, data.train.labels, {
   epochs,
@@ -48,8 +51,17 @@ const history = await model.fit(data.train.images, data.train.labels, {
 const secs = (performance.now() - t0) / 1000;
 history.epoch.forEach((e, i) => {
   const h = history.history;
-  console.log(`epoch ${e + 1}: loss ${h.loss[i].toFixed(4)}, val_accuracy ${h.val_accuracy[i].toFixed(4)}`);
+  console.log(
+    `epoch ${e + 1}: loss ${h.loss[i].toFixed(4)}, val_accuracy ` +
+      `${h.val_accuracy[i].toFixed(4)}`,
+  );
 });
 const [, accuracy] = (await model.evaluate(data.test.images, data.test.labels, { batchSize: 1000, verbose: 0 })) as number[];
-console.log(`test accuracy ${accuracy.toFixed(4)} (${((epochs * data.train.numExamples) / secs).toFixed(0)} examples/s, validation included)`);
-console.log(`TensorBoard logs in ${join(logDir, 'tensorboard')}; best model saved in ${join(logDir, 'best')}`);
+console.log(
+  `test accuracy ${accuracy.toFixed(4)} ` +
+    `(${((epochs * data.train.numExamples) / secs).toFixed(0)} examples/s, validation included)`,
+);
+console.log(
+  `TensorBoard logs in ${join(logDir, 'tensorboard')}; best model saved in ` +
+    `${join(logDir, 'best')}`,
+);

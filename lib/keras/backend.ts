@@ -68,7 +68,9 @@ export function getSession(graph?: Graph): Session {
 
 /** Makes `sess` the Keras session of its graph (TF's K.set_session). */
 export function setSession(sess: Session): void {
-  if (!(sess instanceof Session)) throw new Error('tf.keras.backend.setSession: expected a tf.Session');
+  if (!(sess instanceof Session)) {
+    throw new Error('tf.keras.backend.setSession: expected a tf.Session');
+  }
   sessions.set(sess.graph, sess);
 }
 
@@ -120,7 +122,10 @@ export function setValue(v: Variable, value: TensorLike, sess?: Session): void {
   if (t.isSymbolic) throw new Error(`${what}: expected a value, got the graph tensor ${t.name}`);
   const same = t.shape.length === v.shape.length && t.shape.every((d, i) => d === v.shape[i]);
   if (!same || t.dtype !== v.dtype) {
-    throw new Error(`${what}: the variable is ${v.dtype} ${shapeString(v.shape)}, the value ${t.dtype} ${shapeString(t.shape)}`);
+    throw new Error(
+      `${what}: the variable is ${v.dtype} ${shapeString(v.shape)}, the value ${t.dtype} ` +
+        `${shapeString(t.shape)}`,
+    );
   }
   s.setVariableValue(v.varId, t);
   if (t !== value) t.dispose();
@@ -130,7 +135,9 @@ export function setValue(v: Variable, value: TensorLike, sess?: Session): void {
 }
 
 function graphOf(v: Variable): Graph {
-  if (!v.isSymbolic) throw new Error(`tf.keras.backend: variable '${v.opName}' is an eager variable`);
+  if (!v.isSymbolic) {
+    throw new Error(`tf.keras.backend: variable '${v.opName}' is an eager variable`);
+  }
   return (v.op as unknown as { graph: Graph }).graph;
 }
 
@@ -207,7 +214,9 @@ export function snakeCase(name: string): string {
 /** float32 / float64 / int32 / bool, or an Error naming `what`. */
 export function checkDType(d: unknown, what: string): DType {
   if (d !== 'float32' && d !== 'float64' && d !== 'int32' && d !== 'bool') {
-    throw new Error(`${what}: dtype must be float32, float64, int32 or bool, got ${JSON.stringify(d)}`);
+    throw new Error(
+      `${what}: dtype must be float32, float64, int32 or bool, got ${JSON.stringify(d)}`,
+    );
   }
   return d;
 }

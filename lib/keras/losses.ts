@@ -10,7 +10,10 @@ import { add, div, mul, sub } from '../ops/binary.js';
 import { clipByValue } from '../ops/binary.js';
 import { cast } from '../ops/index_ops.js';
 import { reduceMean, reduceSum } from '../ops/reduce.js';
-import { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from '../ops/softmax.js';
+import {
+  sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits,
+  sparseSoftmaxCrossEntropyWithLogits,
+} from '../ops/softmax.js';
 import { abs, log, neg, square } from '../ops/unary.js';
 
 /** Keras' fuzz factor K.epsilon(). */
@@ -33,7 +36,9 @@ function logitsOf(yPred: Tensor, type: 'softmax' | 'sigmoid'): Tensor | null {
 function smoothCategorical(yTrue: Tensor, yPred: Tensor, s: number): Tensor {
   if (!s) return yTrue;
   const c = yPred.shape[yPred.shape.length - 1];
-  if (c === null) throw new Error('categoricalCrossentropy: labelSmoothing needs a known number of classes');
+  if (c === null) {
+    throw new Error('categoricalCrossentropy: labelSmoothing needs a known number of classes');
+  }
   return add(mul(yTrue, 1 - s), s / c);
 }
 
@@ -182,5 +187,8 @@ export function getLoss(id: LossIdentifier, what = 'compile'): Loss {
     if (known.includes(id)) return getLoss(name, what);
     return new Loss(name, id);
   }
-  throw new Error(`${what}: a loss must be a name, a tf.keras.losses.Loss or a function (yTrue, yPred) => Tensor, got ${id === null ? 'null' : typeof id}`);
+  throw new Error(
+    `${what}: a loss must be a name, a tf.keras.losses.Loss or a function (yTrue, yPred) => ` +
+      `Tensor, got ${id === null ? 'null' : typeof id}`,
+  );
 }

@@ -8,7 +8,10 @@ import { equal, greater } from '../ops/binary.js';
 import { cast } from '../ops/index_ops.js';
 import { argmax, reduceMean } from '../ops/reduce.js';
 import type { Loss } from './losses.js';
-import { binaryCrossentropy, categoricalCrossentropy, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy } from './losses.js';
+import {
+  binaryCrossentropy, categoricalCrossentropy, meanAbsoluteError, meanSquaredError,
+  sparseCategoricalCrossentropy,
+} from './losses.js';
 
 export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
@@ -51,7 +54,12 @@ export type MetricIdentifier = string | MetricFunction;
  */
 export function getMetric(id: MetricIdentifier, loss: Loss, outputShape: (number | null)[], what = 'compile'): { name: string; fn: MetricFunction } {
   if (typeof id === 'function') return { name: id.name || 'metric', fn: id };
-  if (typeof id !== 'string') throw new Error(`${what}: a metric must be a name or a function (yTrue, yPred) => Tensor, got ${id === null ? 'null' : typeof id}`);
+  if (typeof id !== 'string') {
+    throw new Error(
+      `${what}: a metric must be a name or a function (yTrue, yPred) => Tensor, got ` +
+        `${id === null ? 'null' : typeof id}`,
+    );
+  }
   const key = id.replace(/_/g, '').toLowerCase();
   if (key === 'accuracy' || key === 'acc') {
     const last = outputShape[outputShape.length - 1];
@@ -64,7 +72,11 @@ export function getMetric(id: MetricIdentifier, loss: Loss, outputShape: (number
   }
   const fn = BY_NAME[key];
   if (!fn) {
-    throw new Error(`${what}: unknown metric '${id}' (known: accuracy or acc, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, mse, mae, the cross-entropies; or pass a function)`);
+    throw new Error(
+      `${what}: unknown metric '${id}' (known: accuracy or acc, binaryAccuracy, ` +
+        `categoricalAccuracy, sparseCategoricalAccuracy, mse, mae, the cross-entropies; or ` +
+        `pass a function)`,
+    );
   }
   return { name: id, fn };
 }

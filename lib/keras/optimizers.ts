@@ -34,7 +34,11 @@ export interface OptimizerState {
 type Hypers = Record<string, number | boolean>;
 
 function positive(v: unknown, what: string, cls: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`tf.keras.optimizers.${cls}: ${what} must be a non-negative number, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw new Error(
+      `tf.keras.optimizers.${cls}: ${what} must be a non-negative number, got ${String(v)}`,
+    );
+  }
   return v;
 }
 
@@ -86,13 +90,21 @@ export abstract class KerasOptimizer {
 /** Options object or a bare learning rate, over the defaults; `lr` is accepted for learningRate. */
 function args(a: unknown, defaults: Hypers, cls: string): Hypers {
   if (a !== undefined && typeof a !== 'number' && (typeof a !== 'object' || a === null)) {
-    throw new Error(`tf.keras.optimizers.${cls}: expected a learning rate or an options object, got ${a === null ? 'null' : typeof a}`);
+    throw new Error(
+      `tf.keras.optimizers.${cls}: expected a learning rate or an options object, got ` +
+        `${a === null ? 'null' : typeof a}`,
+    );
   }
   const o: Record<string, unknown> = typeof a === 'number' ? { learningRate: a } : { ...(a as object) };
   if (o.lr !== undefined) o.learningRate ??= o.lr;
   delete o.lr;
   for (const k of Object.keys(o)) {
-    if (!(k in defaults)) throw new Error(`tf.keras.optimizers.${cls}: unknown option '${k}' (known: ${Object.keys(defaults).join(', ')})`);
+    if (!(k in defaults)) {
+      throw new Error(
+        `tf.keras.optimizers.${cls}: unknown option '${k}' (known: ` +
+          `${Object.keys(defaults).join(', ')})`,
+      );
+    }
     if (o[k] === undefined) delete o[k];
   }
   return { ...defaults, ...(o as Hypers) };
@@ -191,12 +203,20 @@ export class TFOptimizer extends KerasOptimizer {
   override getConfig(): Hypers {
     const cls = this.optimizer.constructor.name;
     const keys = TF_HYPERS[cls];
-    if (!keys) throw new Error(`TFOptimizer: cannot save a ${cls}; compile with a tf.keras.optimizers optimizer to save the model`);
+    if (!keys) {
+      throw new Error(
+        `TFOptimizer: cannot save a ${cls}; compile with a tf.keras.optimizers optimizer to ` +
+          `save the model`,
+      );
+    }
     const out: Hypers = {};
     for (const k of keys) {
       const v = (this.optimizer as unknown as Record<string, unknown>)[k];
       if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new Error(`TFOptimizer: cannot save ${cls} whose ${k} is a tensor; use a number or a tf.keras.optimizers optimizer`);
+        throw new Error(
+          `TFOptimizer: cannot save ${cls} whose ${k} is a tensor; use a number or a ` +
+            `tf.keras.optimizers optimizer`,
+        );
       }
       out[k] = v;
     }
@@ -243,8 +263,16 @@ export function getOptimizer(id: OptimizerIdentifier, what = 'compile'): KerasOp
   if (id instanceof Optimizer) return new TFOptimizer(id);
   if (typeof id === 'string') {
     const make = BY_NAME[id.toLowerCase()];
-    if (!make) throw new Error(`${what}: unknown optimizer '${id}' (known: sgd, adam, rmsprop, adagrad, adadelta; or pass an optimizer object)`);
+    if (!make) {
+      throw new Error(
+        `${what}: unknown optimizer '${id}' (known: sgd, adam, rmsprop, adagrad, adadelta; ` +
+          `or pass an optimizer object)`,
+      );
+    }
     return make();
   }
-  throw new Error(`${what}: optimizer must be a name, a tf.keras.optimizers optimizer or a tf.train optimizer, got ${id === null ? 'null' : typeof id}`);
+  throw new Error(
+    `${what}: optimizer must be a name, a tf.keras.optimizers optimizer or a tf.train ` +
+      `optimizer, got ${id === null ? 'null' : typeof id}`,
+  );
 }

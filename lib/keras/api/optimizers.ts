@@ -1,3 +1,8 @@
 /** tf.keras.optimizers: SGD, Adam, RMSprop, Adagrad, Adadelta (and get by name). */
-export { KerasOptimizer as Optimizer, SGD, Adam, RMSprop, Adagrad, Adadelta, TFOptimizer, getOptimizer as get } from '../optimizers.js';
-export type { SGDOptions, AdamOptions, RMSpropOptions, AdagradOptions, AdadeltaOptions, OptimizerIdentifier } from '../optimizers.js';
+export {
+  KerasOptimizer as Optimizer, SGD, Adam, RMSprop, Adagrad, Adadelta, TFOptimizer,
+  getOptimizer as get,
+} from '../optimizers.js';
+export type {
+  SGDOptions, AdamOptions, RMSpropOptions, AdagradOptions, AdadeltaOptions, OptimizerIdentifier,
+} from '../optimizers.js';

@@ -60,7 +60,9 @@ export class LambdaCallback extends Callback {
   constructor(hooks: CustomCallbackArgs) {
     super();
     for (const [k, fn] of Object.entries(hooks)) {
-      if (!HOOKS.includes(k as HookName)) throw new Error(`LambdaCallback: unknown hook '${k}' (known: ${HOOKS.join(', ')})`);
+      if (!HOOKS.includes(k as HookName)) {
+        throw new Error(`LambdaCallback: unknown hook '${k}' (known: ${HOOKS.join(', ')})`);
+      }
       if (typeof fn !== 'function') throw new Error(`LambdaCallback: ${k} must be a function`);
       (this as unknown as Record<string, Hook>)[k] = fn as Hook;
     }
@@ -100,7 +102,9 @@ export class CallbackList {
     this.callbacks = list.map((c, i) => {
       if (c instanceof Callback) return c;
       if (c && typeof c === 'object') return new LambdaCallback(c);
-      throw new Error(`fit: callbacks[${i}] is not a tf.keras.callbacks.Callback or an object with hooks`);
+      throw new Error(
+        `fit: callbacks[${i}] is not a tf.keras.callbacks.Callback or an object with hooks`,
+      );
     });
     // A hook is defined when it differs from the base class's no-op.
     const hookOf = (c: Callback, h: HookName) => (c as unknown as Record<string, Hook>)[h];

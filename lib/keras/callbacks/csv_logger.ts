@@ -20,7 +20,11 @@ export class CSVLogger extends Callback {
   /** `new tf.keras.callbacks.CSVLogger('logs/training.csv')` */
   constructor(readonly filename: string, private readonly args: CSVLoggerArgs = {}) {
     super();
-    if (typeof filename !== 'string' || !filename) throw new Error(`CSVLogger: filename must be a non-empty string, got ${JSON.stringify(filename)}`);
+    if (typeof filename !== 'string' || !filename) {
+      throw new Error(
+        `CSVLogger: filename must be a non-empty string, got ${JSON.stringify(filename)}`,
+      );
+    }
     this.separator = args.separator ?? ',';
   }
 

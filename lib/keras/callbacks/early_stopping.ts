@@ -39,7 +39,11 @@ export class EarlyStopping extends Callback {
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', 'EarlyStopping');
     this.minDelta = Math.abs(args.minDelta ?? 0);
     this.patience = args.patience ?? 0;
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw new Error(`EarlyStopping: patience must be a non-negative integer, got ${args.patience}`);
+    if (!Number.isInteger(this.patience) || this.patience < 0) {
+      throw new Error(
+        `EarlyStopping: patience must be a non-negative integer, got ${args.patience}`,
+      );
+    }
   }
 
   override onTrainBegin(): void {

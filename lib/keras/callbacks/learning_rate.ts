@@ -73,7 +73,12 @@ export class ReduceLROnPlateau extends Callback {
     const owner = 'ReduceLROnPlateau';
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', owner);
     this.factor = args.factor ?? 0.1;
-    if (!(this.factor < 1 && this.factor >= 0)) throw new Error(`ReduceLROnPlateau: factor must be in [0, 1) (it multiplies the rate), got ${args.factor}`);
+    if (!(this.factor < 1 && this.factor >= 0)) {
+      throw new Error(
+        `ReduceLROnPlateau: factor must be in [0, 1) (it multiplies the rate), got ` +
+          `${args.factor}`,
+      );
+    }
     this.patience = args.patience ?? 10;
     this.minDelta = Math.abs(args.minDelta ?? 1e-4);
     this.cooldown = args.cooldown ?? 0;
@@ -119,11 +124,18 @@ export class LearningRateScheduler extends Callback {
     private readonly verbose: 0 | 1 = 0,
   ) {
     super();
-    if (typeof schedule !== 'function') throw new Error('LearningRateScheduler: schedule must be a function (epoch, lr) => number');
+    if (typeof schedule !== 'function') {
+      throw new Error('LearningRateScheduler: schedule must be a function (epoch, lr) => number');
+    }
   }
   override onEpochBegin(epoch: number): void {
     const lr = this.schedule(epoch, getLearningRate(this.model!));
-    if (typeof lr !== 'number' || !Number.isFinite(lr)) throw new Error(`LearningRateScheduler: the schedule returned ${String(lr)} for epoch ${epoch}; it must return a finite number`);
+    if (typeof lr !== 'number' || !Number.isFinite(lr)) {
+      throw new Error(
+        `LearningRateScheduler: the schedule returned ${String(lr)} for epoch ${epoch}; it ` +
+          `must return a finite number`,
+      );
+    }
     setLearningRate(this.model!, lr);
     if (this.verbose) console.log(`\nEpoch ${String(epoch + 1).padStart(5, '0')}: LearningRateScheduler setting learning rate to ${lr}.`);
   }

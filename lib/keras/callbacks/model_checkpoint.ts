@@ -28,11 +28,21 @@ const SPEC = /^(0?)(\d*)(?:\.(\d+))?([dfe]?)$/;
 /** Python's str.format for {name}, {name:02d}, {name:.4f}, {name:.2e}. */
 export function formatPath(template: string, values: Record<string, number>): string {
   return template.replace(FIELD, (whole, key: string, spec?: string) => {
-    if (!(key in values)) throw new Error(`ModelCheckpoint: the path '${template}' uses {${key}}, which is not in the logs (${Object.keys(values).join(', ')})`);
+    if (!(key in values)) {
+      throw new Error(
+        `ModelCheckpoint: the path '${template}' uses {${key}}, which is not in the logs ` +
+          `(${Object.keys(values).join(', ')})`,
+      );
+    }
     const v = values[key];
     if (!spec) return String(v);
     const m = SPEC.exec(spec);
-    if (!m) throw new Error(`ModelCheckpoint: unsupported format '${whole}' (use d, f or e, e.g. {epoch:02d} or {val_loss:.2f})`);
+    if (!m) {
+      throw new Error(
+        `ModelCheckpoint: unsupported format '${whole}' (use d, f or e, e.g. {epoch:02d} or ` +
+          `{val_loss:.2f})`,
+      );
+    }
     const [, zero, width, prec, type] = m;
     let s: string;
     if (type === 'd') s = String(Math.trunc(v));
@@ -52,13 +62,25 @@ export class ModelCheckpoint extends Callback {
   /** `new tf.keras.callbacks.ModelCheckpoint('ckpt/cnn-{epoch:02d}', { saveBestOnly: true })` */
   constructor(readonly filepath: string, private readonly args: ModelCheckpointArgs = {}) {
     super();
-    if (typeof filepath !== 'string' || !filepath) throw new Error(`ModelCheckpoint: filepath must be a non-empty string, got ${JSON.stringify(filepath)}`);
+    if (typeof filepath !== 'string' || !filepath) {
+      throw new Error(
+        `ModelCheckpoint: filepath must be a non-empty string, got ` +
+          `${JSON.stringify(filepath)}`,
+      );
+    }
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', 'ModelCheckpoint');
     this.period = args.period ?? 1;
-    if (!Number.isInteger(this.period) || this.period < 1) throw new Error(`ModelCheckpoint: period must be a positive integer, got ${args.period}`);
+    if (!Number.isInteger(this.period) || this.period < 1) {
+      throw new Error(`ModelCheckpoint: period must be a positive integer, got ${args.period}`);
+    }
     // Check the formats now rather than after the first epoch.
     for (const m of filepath.matchAll(FIELD)) {
-      if (m[2] && !SPEC.test(m[2])) throw new Error(`ModelCheckpoint: unsupported format '${m[0]}' (use d, f or e, e.g. {epoch:02d} or {val_loss:.2f})`);
+      if (m[2] && !SPEC.test(m[2])) {
+        throw new Error(
+          `ModelCheckpoint: unsupported format '${m[0]}' (use d, f or e, e.g. {epoch:02d} or ` +
+            `{val_loss:.2f})`,
+        );
+      }
     }
   }
 

@@ -11,8 +11,14 @@ export class Monitor {
   readonly sign: 1 | -1;
 
   constructor(readonly key: string, mode: MonitorMode, private readonly owner: string) {
-    if (typeof key !== 'string' || !key) throw new Error(`${owner}: monitor must be a log key such as 'val_loss', got ${JSON.stringify(key)}`);
-    if (!['auto', 'min', 'max'].includes(mode)) throw new Error(`${owner}: mode must be 'auto', 'min' or 'max', got '${mode}'`);
+    if (typeof key !== 'string' || !key) {
+      throw new Error(
+        `${owner}: monitor must be a log key such as 'val_loss', got ${JSON.stringify(key)}`,
+      );
+    }
+    if (!['auto', 'min', 'max'].includes(mode)) {
+      throw new Error(`${owner}: mode must be 'auto', 'min' or 'max', got '${mode}'`);
+    }
     this.sign = mode === 'max' || (mode === 'auto' && /acc/.test(key)) ? 1 : -1;
   }
 
@@ -30,7 +36,10 @@ export class Monitor {
   read(logs: Logs): number | undefined {
     const v = logs[this.key];
     if (v === undefined) {
-      console.warn(`${this.owner} conditioned on metric '${this.key}' which is not available. Available metrics are: ${Object.keys(logs).join(',')}`);
+      console.warn(
+        `${this.owner} conditioned on metric '${this.key}' which is not available. Available ` +
+          `metrics are: ${Object.keys(logs).join(',')}`,
+      );
     }
     return v;
   }

@@ -65,7 +65,9 @@ export class Progbar {
   private finished = false;
 
   constructor(o: ProgbarOptions) {
-    if (!Number.isInteger(o.target) || o.target < 0) throw new Error(`Progbar: target must be a non-negative integer, got ${o.target}`);
+    if (!Number.isInteger(o.target) || o.target < 0) {
+      throw new Error(`Progbar: target must be a non-negative integer, got ${o.target}`);
+    }
     this.target = o.target;
     this.width = o.width ?? 30;
     this.verbose = o.verbose ?? 1;

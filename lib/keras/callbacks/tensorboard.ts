@@ -35,9 +35,16 @@ export class TensorBoard extends Callback {
     this.logDir = this.args.logDir ?? './logs';
     const f = this.args.updateFreq ?? 'epoch';
     this.every = f === 'epoch' ? 0 : f === 'batch' ? 1 : f;
-    if (!Number.isInteger(this.every) || this.every < 0) throw new Error(`TensorBoard: updateFreq must be 'epoch', 'batch' or a positive integer, got ${JSON.stringify(f)}`);
+    if (!Number.isInteger(this.every) || this.every < 0) {
+      throw new Error(
+        `TensorBoard: updateFreq must be 'epoch', 'batch' or a positive integer, got ` +
+          `${JSON.stringify(f)}`,
+      );
+    }
     const h = this.args.histogramFreq ?? 0;
-    if (!Number.isInteger(h) || h < 0) throw new Error(`TensorBoard: histogramFreq must be a non-negative integer, got ${h}`);
+    if (!Number.isInteger(h) || h < 0) {
+      throw new Error(`TensorBoard: histogramFreq must be a non-negative integer, got ${h}`);
+    }
   }
 
   override onTrainBegin(): void {

@@ -35,13 +35,21 @@ export function toHostArray(value: DataLike, dtype: DType, expected: (number | n
   let data: TypedArray;
   let shape: number[];
   if (value instanceof Tensor) {
-    if (value.isSymbolic) throw new Error(`${what}: expected values (a host tensor or arrays), got the graph tensor ${value.name}`);
+    if (value.isSymbolic) {
+      throw new Error(
+        `${what}: expected values (a host tensor or arrays), got the graph tensor ` +
+          `${value.name}`,
+      );
+    }
     data = value.dataSync();
     shape = [...value.shape];
   } else if (ArrayBuffer.isView(value)) {
     const row = expected.slice(1);
     if (row.some((d) => d === null)) {
-      throw new Error(`${what}: a bare TypedArray needs a known example shape, the model expects ${shapeString(expected)}; pass { data, shape } or a tensor`);
+      throw new Error(
+        `${what}: a bare TypedArray needs a known example shape, the model expects ` +
+          `${shapeString(expected)}; pass { data, shape } or a tensor`,
+      );
     }
     const per = row.reduce<number>((a, b) => a * (b as number), 1);
     const n = (value as TypedArray).length;
@@ -51,12 +59,18 @@ export function toHostArray(value: DataLike, dtype: DType, expected: (number | n
       // keep it 1-D so the shape check reports it.
       shape = [n];
     } else {
-      if (per === 0 || n % per !== 0) throw new Error(`${what}: ${n} values do not make whole examples of shape ${shapeString(row)}`);
+      if (per === 0 || n % per !== 0) {
+        throw new Error(
+          `${what}: ${n} values do not make whole examples of shape ${shapeString(row)}`,
+        );
+      }
       shape = [n / per, ...(row as number[])];
     }
   } else if (value && typeof value === 'object' && !Array.isArray(value) && 'data' in value && 'shape' in value) {
     const v = value as { data: TypedArray; shape: number[] };
-    if (!ArrayBuffer.isView(v.data) || !Array.isArray(v.shape)) throw new Error(`${what}: { data, shape } needs a TypedArray and an array`);
+    if (!ArrayBuffer.isView(v.data) || !Array.isArray(v.shape)) {
+      throw new Error(`${what}: { data, shape } needs a TypedArray and an array`);
+    }
     const size = v.shape.reduce((a, b) => a * b, 1);
     if (!v.shape.every((d) => Number.isInteger(d) && d >= 0) || size !== v.data.length) {
       throw new Error(`${what}: ${v.data.length} values do not fill shape ${shapeString(v.shape)}`);
@@ -69,7 +83,10 @@ export function toHostArray(value: DataLike, dtype: DType, expected: (number | n
     shape = [...t.shape];
     t.dispose();
   } else {
-    throw new Error(`${what}: expected a tensor, a TypedArray, { data, shape } or nested arrays, got ${value === null ? 'null' : typeof value}`);
+    throw new Error(
+      `${what}: expected a tensor, a TypedArray, { data, shape } or nested arrays, got ` +
+        `${value === null ? 'null' : typeof value}`,
+    );
   }
   if (shape.length === 0) throw new Error(`${what}: expected an array of examples, got a scalar`);
   return { data: convert(data, dtype, what), shape, dtype };
@@ -82,7 +99,9 @@ function convert(data: TypedArray, dtype: DType, what: string): TypedArray {
   if (dtype === 'int32') {
     const r = Int32Array.from(data as ArrayLike<number>);
     for (let i = 0; i < r.length; i++) {
-      if (r[i] !== data[i]) throw new Error(`${what}: expected integer class labels, found ${data[i]} at index ${i}`);
+      if (r[i] !== data[i]) {
+        throw new Error(`${what}: expected integer class labels, found ${data[i]} at index ${i}`);
+      }
     }
     return r;
   }
@@ -106,7 +125,10 @@ export function conform(a: HostArray, expected: (number | null)[], what: string,
     );
   }
   if (expected[0] !== null && shape[0] !== expected[0]) {
-    throw new Error(`Error when checking ${what}: ${name} has a fixed batch size ${expected[0]}; got ${shape[0]} examples`);
+    throw new Error(
+      `Error when checking ${what}: ${name} has a fixed batch size ${expected[0]}; got ` +
+        `${shape[0]} examples`,
+    );
   }
   return { ...a, shape };
 }

@@ -128,9 +128,15 @@ export async function fitLoop(model: Model, data: FitData, args: FitArgs): Promi
   const batchSize = args.batchSize ?? 32;
   const verbose = args.verbose ?? 1;
   const initialEpoch = args.initialEpoch ?? 0;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
-  if (![0, 1, 2].includes(verbose)) throw new Error(`fit: verbose must be 0, 1 or 2, got ${verbose}`);
+  if (!Number.isInteger(epochs) || epochs < 0) {
+    throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize <= 0) {
+    throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  }
+  if (![0, 1, 2].includes(verbose)) {
+    throw new Error(`fit: verbose must be 0, 1 or 2, got ${verbose}`);
+  }
   const { sess, tg, placeholders } = model.trainingState();
   const n = data.ins[0].shape[0];
   const steps = batchCount(n, batchSize);

@@ -27,7 +27,9 @@ export class InputLayer extends Layer {
   constructor(args: InputLayerArgs) {
     super({ ...args, name: args.name ?? uniqueLayerName('input', undefined, true) });
     if (!this.batchInputShape) {
-      throw new Error(`${this.describe()}: pass inputShape (the shape of one example) or batchInputShape`);
+      throw new Error(
+        `${this.describe()}: pass inputShape (the shape of one example) or batchInputShape`,
+      );
     }
     this.placeholder = placeholder(this.dtype ?? 'float32', this.batchInputShape, this.name);
     this.graph = (this.placeholder.op as Operation).graph;
@@ -37,7 +39,10 @@ export class InputLayer extends Layer {
   }
 
   override apply(): never {
-    throw new Error(`${this.describe()}: an InputLayer is not applied to tensors; use its output (tf.keras.Input)`);
+    throw new Error(
+      `${this.describe()}: an InputLayer is not applied to tensors; use its output ` +
+        `(tf.keras.Input)`,
+    );
   }
 
   override getConfig(): LayerConfig {
@@ -65,7 +70,11 @@ export interface InputArgs {
  */
 export function Input(shapeOrArgs: SymbolicShape | InputArgs, args: Omit<InputArgs, 'shape'> = {}): Tensor {
   const a: InputArgs = Array.isArray(shapeOrArgs) ? { ...args, shape: shapeOrArgs } : { ...shapeOrArgs };
-  if (!a.shape && !a.batchShape) throw new Error('tf.keras.Input: pass shape (the shape of one example, e.g. [784]) or batchShape');
+  if (!a.shape && !a.batchShape) {
+    throw new Error(
+      'tf.keras.Input: pass shape (the shape of one example, e.g. [784]) or batchShape',
+    );
+  }
   const layer = new InputLayer({
     name: a.name,
     dtype: a.dtype,

@@ -16,7 +16,9 @@ import { layerVariable } from '../../layers/base.js';
 import type { Regularizer } from '../../layers/base.js';
 import { identity } from '../../ops/core.js';
 import { Tensor } from '../../tensor.js';
-import { checkDType, checkGraphMode, getSession, getValue, setValue, snakeCase, uniqueLayerName } from '../backend.js';
+import {
+  checkDType, checkGraphMode, getSession, getValue, setValue, snakeCase, uniqueLayerName,
+} from '../backend.js';
 import type { CallArgs } from './node.js';
 import { getHistory, Node, setHistory } from './node.js';
 
@@ -78,7 +80,9 @@ export class Layer {
       this.batchInputShape = checkShape(args.batchInputShape, 'batchInputShape', this.describe());
     } else if (args.inputShape) {
       const b = args.batchSize ?? null;
-      if (b !== null && !(Number.isInteger(b) && b > 0)) throw new Error(`${this.describe()}: batchSize must be a positive integer, got ${b}`);
+      if (b !== null && !(Number.isInteger(b) && b > 0)) {
+        throw new Error(`${this.describe()}: batchSize must be a positive integer, got ${b}`);
+      }
       this.batchInputShape = [b, ...checkShape(args.inputShape, 'inputShape', this.describe())];
     } else {
       this.batchInputShape = null;
@@ -142,9 +146,16 @@ export class Layer {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new Error(`${what}: called on an empty list of inputs`);
     list.forEach((t, i) => {
-      if (!(t instanceof Tensor)) throw new Error(`${what}: input ${i} is not a Tensor (got ${t === null ? 'null' : typeof t})`);
+      if (!(t instanceof Tensor)) {
+        throw new Error(
+          `${what}: input ${i} is not a Tensor (got ${t === null ? 'null' : typeof t})`,
+        );
+      }
       if (!t.isSymbolic) {
-        throw new Error(`${what}: layers are applied to symbolic tensors (tf.keras.Input or another layer's output); use model.predict(x) to compute values`);
+        throw new Error(
+          `${what}: layers are applied to symbolic tensors (tf.keras.Input or another ` +
+            `layer's output); use model.predict(x) to compute values`,
+        );
       }
     });
     const g = (list[0].op as Operation).graph;
@@ -180,7 +191,9 @@ export class Layer {
   private record(inputs: Tensor[], out: Tensor | Tensor[], kwargs: CallArgs, updates: Operation[]): Tensor | Tensor[] {
     const outs = Array.isArray(out) ? out : [out];
     outs.forEach((t, i) => {
-      if (!(t instanceof Tensor) || !t.isSymbolic) throw new Error(`call() must return symbolic tensors; output ${i} is ${String(t)}`);
+      if (!(t instanceof Tensor) || !t.isSymbolic) {
+        throw new Error(`call() must return symbolic tensors; output ${i} is ${String(t)}`);
+      }
     });
     // Each call's outputs must be new tensors, or histories would be overwritten (a layer that
     // returns its input unchanged gets an identity node).
@@ -212,7 +225,9 @@ export class Layer {
     const msg = e instanceof Error ? e.message : String(e);
     if (msg.includes(`'${this.name}'`)) return e instanceof Error ? e : new Error(msg);
     const shown = shapes.map(shapeString).join(', ');
-    return new Error(`${this.describe()} (input shape${shapes.length > 1 ? 's' : ''} ${shown}): ${msg}`);
+    return new Error(
+      `${this.describe()} (input shape${shapes.length > 1 ? 's' : ''} ${shown}): ${msg}`,
+    );
   }
 
   // ---------------------------------------------------------------- weights
@@ -237,7 +252,10 @@ export class Layer {
   /** Number of scalars in the weights. */
   countParams(): number {
     if (!this.built) {
-      throw new Error(`You tried to call countParams on ${this.describe()}, but the layer isn't built. Call it on an input first.`);
+      throw new Error(
+        `You tried to call countParams on ${this.describe()}, but the layer isn't built. ` +
+          `Call it on an input first.`,
+      );
     }
     return this.weights.reduce((n, v) => n + v.shape.reduce((a, b) => a * b, 1), 0);
   }
@@ -254,7 +272,11 @@ export class Layer {
   setWeights(values: TensorLike[]): void {
     const ws = this.weights;
     if (!Array.isArray(values) || values.length !== ws.length) {
-      throw new Error(`${this.describe()}.setWeights: expected ${ws.length} values (${ws.map((v) => v.opName).join(', ')}), got ${Array.isArray(values) ? values.length : typeof values}`);
+      throw new Error(
+        `${this.describe()}.setWeights: expected ${ws.length} values ` +
+          `(${ws.map((v) => v.opName).join(', ')}), got ` +
+          `${Array.isArray(values) ? values.length : typeof values}`,
+      );
     }
     if (!ws.length) return;
     const sess = getSession(this.graph!);
@@ -264,8 +286,18 @@ export class Layer {
   // ---------------------------------------------------------------- connectivity
 
   private onlyNode(what: string): Node {
-    if (this.inboundNodes.length === 0) throw new Error(`${this.describe()} is not connected: it has no ${what} yet (apply it to a tensor first)`);
-    if (this.inboundNodes.length > 1) throw new Error(`${this.describe()} has multiple inbound nodes, hence the notion of "layer ${what}" is ill-defined`);
+    if (this.inboundNodes.length === 0) {
+      throw new Error(
+        `${this.describe()} is not connected: it has no ${what} yet (apply it to a tensor ` +
+          `first)`,
+      );
+    }
+    if (this.inboundNodes.length > 1) {
+      throw new Error(
+        `${this.describe()} has multiple inbound nodes, hence the notion of "layer ${what}" ` +
+          `is ill-defined`,
+      );
+    }
     return this.inboundNodes[0];
   }
   /** The input tensor(s) of the layer's only call. */
@@ -287,7 +319,10 @@ export class Layer {
 
 function checkShape(s: unknown, what: string, layer: string): SymbolicShape {
   if (!Array.isArray(s) || !s.every((d) => d === null || (Number.isInteger(d) && d >= 0))) {
-    throw new Error(`${layer}: ${what} must be an array of non-negative integers or null, got ${JSON.stringify(s)}`);
+    throw new Error(
+      `${layer}: ${what} must be an array of non-negative integers or null, got ` +
+        `${JSON.stringify(s)}`,
+    );
   }
   return [...s];
 }

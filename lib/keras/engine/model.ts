@@ -15,7 +15,9 @@ import type { Session } from '../../graph/session.js';
 import type { Variable } from '../../graph/variables.js';
 import type { TensorLike } from '../../convert.js';
 import { Tensor } from '../../tensor.js';
-import { checkGraphMode, getSession, getValue, initializeVariables, learningPhase, setValue } from '../backend.js';
+import {
+  checkGraphMode, getSession, getValue, initializeVariables, learningPhase, setValue,
+} from '../backend.js';
 import { native } from '../../native.js';
 import type { History } from '../callbacks/callback.js';
 import { Progbar } from '../callbacks/progbar.js';
@@ -67,7 +69,10 @@ export class Model extends Layer {
     super({ name: args?.name });
     if (new.target === Model || args?.inputs !== undefined || args?.outputs !== undefined) {
       if (!args || args.inputs === undefined || args.outputs === undefined) {
-        throw new Error('tf.keras.Model: pass { inputs, outputs } (tensors from tf.keras.Input and from layers applied to them)');
+        throw new Error(
+          'tf.keras.Model: pass { inputs, outputs } (tensors from tf.keras.Input and from ' +
+            'layers applied to them)',
+        );
       }
       const list = (v: Tensor | Tensor[]) => (Array.isArray(v) ? [...v] : [v]);
       this.initNetwork(list(args.inputs), list(args.outputs));
@@ -157,7 +162,10 @@ export class Model extends Layer {
     this.assertBuilt('setWeights');
     const ws = this.weights;
     if (!Array.isArray(values) || values.length !== ws.length) {
-      throw new Error(`${this.describe()}.setWeights: expected ${ws.length} values (one per weight, as getWeights returns), got ${Array.isArray(values) ? values.length : typeof values}`);
+      throw new Error(
+        `${this.describe()}.setWeights: expected ${ws.length} values (one per weight, as ` +
+          `getWeights returns), got ${Array.isArray(values) ? values.length : typeof values}`,
+      );
     }
     const sess = this.session();
     ws.forEach((v, i) => setValue(v, values[i], sess));
@@ -210,7 +218,12 @@ export class Model extends Layer {
   /** @internal the training graph (built once), the session, and the feeds' placeholders. */
   trainingState(withTrainOp = true, initialize = true): { sess: Session; tg: TrainingGraph; placeholders: Tensor[] } {
     checkGraphMode(`${this.describe()}.fit`);
-    if (!this.compiled) throw new Error(`${this.describe()}: you must compile a model before training/testing. Use model.compile({ optimizer, loss }).`);
+    if (!this.compiled) {
+      throw new Error(
+        `${this.describe()}: you must compile a model before training/testing. Use ` +
+          `model.compile({ optimizer, loss }).`,
+      );
+    }
     this.assertBuilt('fit');
     this.training ??= buildTrainingGraph(this, this.compiled);
     if (withTrainOp) this.training.trainOp ??= buildTrainOp(this, this.compiled, this.training);
@@ -242,7 +255,9 @@ export class Model extends Layer {
     let val: { ins: HostArray[]; targets: HostArray[] } | null = null;
     if (args.validationData) {
       if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
-        throw new Error('fit: validationData must be [xVal, yVal] (sample weights are not supported)');
+        throw new Error(
+          'fit: validationData must be [xVal, yVal] (sample weights are not supported)',
+        );
       }
       const vx = this.standardizeX(args.validationData[0] as ModelData, 'fit (validationData)');
       val = { ins: vx, targets: this.standardizeY(args.validationData[1] as ModelData, 'fit (validationData)', vx[0].shape[0]) };
@@ -251,7 +266,11 @@ export class Model extends Layer {
       const s = args.validationSplit;
       const n = ins[0].shape[0];
       const at = Math.floor(n * (1 - s));
-      if (!(s > 0 && s < 1) || at === 0 || at === n) throw new Error(`fit: validationSplit ${s} leaves no training or no validation examples out of ${n}`);
+      if (!(s > 0 && s < 1) || at === 0 || at === n) {
+        throw new Error(
+          `fit: validationSplit ${s} leaves no training or no validation examples out of ${n}`,
+        );
+      }
       const parts = [...ins, ...targets].map((a) => splitAt(a, at));
       ins = parts.slice(0, ins.length).map((p) => p[0]);
       targets = parts.slice(ins.length).map((p) => p[0]);
@@ -341,11 +360,16 @@ export class Model extends Layer {
     if (v && typeof v === 'object' && !Array.isArray(v) && !isData(v)) {
       const rec = v as Record<string, DataLike>;
       return names.map((n) => {
-        if (!(n in rec)) throw new Error(`${what}: no ${kind} data for '${n}' (${kind}s: ${names.join(', ')})`);
+        if (!(n in rec)) {
+          throw new Error(`${what}: no ${kind} data for '${n}' (${kind}s: ${names.join(', ')})`);
+        }
         return rec[n];
       });
     }
-    throw new Error(`${what}: the model has ${names.length} ${kind}s [${names.join(', ')}]; pass a list of ${names.length} arrays or an object keyed by those names`);
+    throw new Error(
+      `${what}: the model has ${names.length} ${kind}s [${names.join(', ')}]; pass a list of ` +
+        `${names.length} arrays or an object keyed by those names`,
+    );
   }
 
   /** @internal x as host arrays checked against the inputs (building a deferred model first). */
@@ -413,13 +437,19 @@ function toTensor(a: HostArray): Tensor {
 function checkSameCount(ins: HostArray[], targets: HostArray[]): void {
   const counts = [...ins, ...targets].map((a) => a.shape[0]);
   if (new Set(counts).size > 1) {
-    throw new Error(`Input arrays should have the same number of samples as target arrays. Found ${ins.map((a) => a.shape[0]).join(', ')} input samples and ${targets.map((a) => a.shape[0]).join(', ')} target samples.`);
+    throw new Error(
+      `Input arrays should have the same number of samples as target arrays. Found ` +
+        `${ins.map((a) => a.shape[0]).join(', ')} input samples and ` +
+        `${targets.map((a) => a.shape[0]).join(', ')} target samples.`,
+    );
   }
 }
 
 function checkBatchSize(b: number | undefined, what: string): number {
   const v = b ?? 32;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${what}: batchSize must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v <= 0) {
+    throw new Error(`${what}: batchSize must be a positive integer, got ${v}`);
+  }
   return v;
 }
 

@@ -32,7 +32,9 @@ export class Sequential extends Model {
 
   constructor(args: SequentialArgs = {}) {
     super({ name: args.name } as ModelArgs);
-    if (args.layers !== undefined && !Array.isArray(args.layers)) throw new Error(`${this.describe()}: layers must be an array of layers`);
+    if (args.layers !== undefined && !Array.isArray(args.layers)) {
+      throw new Error(`${this.describe()}: layers must be an array of layers`);
+    }
     for (const l of args.layers ?? []) this.add(l);
   }
 
@@ -56,13 +58,26 @@ export class Sequential extends Model {
     checkGraphMode(`${this.describe()}.add`);
     if (layer instanceof Tensor) {
       const node = producerNode(layer);
-      if (!node || !(node.layer instanceof InputLayer)) throw new Error(`${this.describe()}.add: a tensor can only be added if it comes from tf.keras.Input`);
+      if (!node || !(node.layer instanceof InputLayer)) {
+        throw new Error(
+          `${this.describe()}.add: a tensor can only be added if it comes from tf.keras.Input`,
+        );
+      }
       layer = node.layer;
     }
-    if (!(layer instanceof Layer)) throw new Error(`${this.describe()}.add: expected a tf.keras layer, got ${layer === null ? 'null' : typeof layer}`);
-    if (this.stack.includes(layer)) throw new Error(`${this.describe()}.add: layer '${layer.name}' is already in the model`);
+    if (!(layer instanceof Layer)) {
+      throw new Error(
+        `${this.describe()}.add: expected a tf.keras layer, got ` +
+          `${layer === null ? 'null' : typeof layer}`,
+      );
+    }
+    if (this.stack.includes(layer)) {
+      throw new Error(`${this.describe()}.add: layer '${layer.name}' is already in the model`);
+    }
     if (layer instanceof InputLayer) {
-      if (this.stack.length || this.inputLayer) throw new Error(`${this.describe()}.add: an InputLayer can only be the first layer`);
+      if (this.stack.length || this.inputLayer) {
+        throw new Error(`${this.describe()}.add: an InputLayer can only be the first layer`);
+      }
       this.inputLayer = layer;
       this.outputs = [layer.placeholder];
       return;
@@ -73,7 +88,12 @@ export class Sequential extends Model {
     }
     if (this.inputLayer) {
       const out = layer.apply(this.outputs[0]);
-      if (Array.isArray(out)) throw new Error(`${this.describe()}.add: all layers in a Sequential model should have a single output tensor; '${layer.name}' has ${out.length}`);
+      if (Array.isArray(out)) {
+        throw new Error(
+          `${this.describe()}.add: all layers in a Sequential model should have a single ` +
+            `output tensor; '${layer.name}' has ${out.length}`,
+        );
+      }
       this.stack.push(layer);
       this.initNetwork([this.inputLayer.placeholder], [out]);
     } else {
@@ -102,7 +122,11 @@ export class Sequential extends Model {
   override build(inputShape: SymbolicShape | SymbolicShape[], dtype: DType = 'float32'): void {
     if (this.built) return;
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as SymbolicShape;
-    if (!this.stack.length) throw new Error(`${this.describe()}: cannot build a Sequential model without layers; add layers first`);
+    if (!this.stack.length) {
+      throw new Error(
+        `${this.describe()}: cannot build a Sequential model without layers; add layers first`,
+      );
+    }
     if (this.inputLayer) throw new Error(`${this.describe()}: already has an input layer`);
     const layers = this.stack.splice(0);
     this.inputLayer = new InputLayer({ batchInputShape: s, dtype: layers[0].dtype ?? dtype, name: `${layers[0].name}_input` });
@@ -111,9 +135,17 @@ export class Sequential extends Model {
   }
 
   protected override buildFromData(x: DataLike): void {
-    if (!this.stack.length) throw new Error(`${this.describe()}: the model has no layers; add layers before fit, evaluate or predict`);
+    if (!this.stack.length) {
+      throw new Error(
+        `${this.describe()}: the model has no layers; add layers before fit, evaluate or ` +
+          `predict`,
+      );
+    }
     if (ArrayBuffer.isView(x)) {
-      throw new Error(`${this.describe()}: cannot infer the input shape from a bare TypedArray; give the first layer an inputShape, call model.build(shape), or pass { data, shape }`);
+      throw new Error(
+        `${this.describe()}: cannot infer the input shape from a bare TypedArray; give the ` +
+          `first layer an inputShape, call model.build(shape), or pass { data, shape }`,
+      );
     }
     const a = toHostArray(x, x instanceof Tensor ? x.dtype : 'float32', [null], `${this.describe()}: input`);
     this.build([null, ...a.shape.slice(1)]);

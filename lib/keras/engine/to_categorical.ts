@@ -10,10 +10,16 @@ import { Tensor } from '../../tensor.js';
  */
 export function toCategorical(y: Tensor | TypedArray | number[], numClasses?: number): Tensor {
   const ids = y instanceof Tensor ? y.dataSync() : y;
-  if (y instanceof Tensor && y.isSymbolic) throw new Error('toCategorical: expected values, got a graph tensor');
+  if (y instanceof Tensor && y.isSymbolic) {
+    throw new Error('toCategorical: expected values, got a graph tensor');
+  }
   const list = Array.from(ids as ArrayLike<number>);
   for (const [i, v] of list.entries()) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`toCategorical: class ids must be non-negative integers, found ${v} at index ${i}`);
+    if (!Number.isInteger(v) || v < 0) {
+      throw new Error(
+        `toCategorical: class ids must be non-negative integers, found ${v} at index ${i}`,
+      );
+    }
   }
   const n = numClasses ?? list.reduce((m, v) => Math.max(m, v + 1), 0);
   const out = new Float32Array(list.length * n);

@@ -23,12 +23,21 @@ export function buildNetwork(inputs: Tensor[], outputs: Tensor[], what: string):
   inputs.forEach((t, i) => {
     const node = producerNode(t);
     if (!node || !(node.layer instanceof InputLayer)) {
-      throw new Error(`${what}: input ${i} (${t?.name ?? String(t)}) must come from tf.keras.Input (an InputLayer), not from another layer`);
+      throw new Error(
+        `${what}: input ${i} (${t?.name ?? String(t)}) must come from tf.keras.Input (an ` +
+          `InputLayer), not from another layer`,
+      );
     }
   });
-  if (new Set(inputs).size !== inputs.length) throw new Error(`${what}: the same input is listed twice`);
+  if (new Set(inputs).size !== inputs.length) {
+    throw new Error(`${what}: the same input is listed twice`);
+  }
   outputs.forEach((t, i) => {
-    if (!producerNode(t)) throw new Error(`${what}: output ${i} (${t?.name ?? String(t)}) is not the output of a tf.keras layer`);
+    if (!producerNode(t)) {
+      throw new Error(
+        `${what}: output ${i} (${t?.name ?? String(t)}) is not the output of a tf.keras layer`,
+      );
+    }
   });
   const nodes: Node[] = [];
   const done = new Set<Node>();
@@ -37,7 +46,9 @@ export function buildNetwork(inputs: Tensor[], outputs: Tensor[], what: string):
   const visit = (t: Tensor): void => {
     const node = producerNode(t)!;
     if (done.has(node)) return;
-    if (active.has(node)) throw new Error(`${what}: the layer graph has a cycle at layer '${node.layer.name}'`);
+    if (active.has(node)) {
+      throw new Error(`${what}: the layer graph has a cycle at layer '${node.layer.name}'`);
+    }
     if (node.layer instanceof InputLayer) {
       if (!inputs.includes(t)) {
         throw new Error(
@@ -48,7 +59,12 @@ export function buildNetwork(inputs: Tensor[], outputs: Tensor[], what: string):
     } else {
       active.add(node);
       for (const x of node.inputs) {
-        if (!getHistory(x)) throw new Error(`${what}: layer '${node.layer.name}' was called on ${x.name}, which no tf.keras layer produced`);
+        if (!getHistory(x)) {
+          throw new Error(
+            `${what}: layer '${node.layer.name}' was called on ${x.name}, which no tf.keras ` +
+              `layer produced`,
+          );
+        }
         visit(x);
       }
       active.delete(node);
@@ -65,7 +81,12 @@ export function buildNetwork(inputs: Tensor[], outputs: Tensor[], what: string):
   for (const n of ordered) if (!layers.includes(n.layer)) layers.push(n.layer);
   const names = new Set<string>();
   for (const l of layers) {
-    if (names.has(l.name)) throw new Error(`${what}: the layer name '${l.name}' is used more than once; all layer names in a model must be unique`);
+    if (names.has(l.name)) {
+      throw new Error(
+        `${what}: the layer name '${l.name}' is used more than once; all layer names in a ` +
+          `model must be unique`,
+      );
+    }
     names.add(l.name);
   }
   return { inputs, outputs, nodes: ordered, layers };
@@ -78,7 +99,9 @@ export function networkNodeIndex(net: Network, node: Node): number {
 
 /** Applies the network's layers to new input tensors; returns the new outputs. */
 export function runNetwork(net: Network, inputs: Tensor[], kwargs: CallArgs): Tensor[] {
-  if (inputs.length !== net.inputs.length) throw new Error(`expected ${net.inputs.length} input tensor(s), got ${inputs.length}`);
+  if (inputs.length !== net.inputs.length) {
+    throw new Error(`expected ${net.inputs.length} input tensor(s), got ${inputs.length}`);
+  }
   const map = new Map<Tensor, Tensor>();
   net.inputs.forEach((t, i) => map.set(t, inputs[i]));
   for (const node of net.nodes) {

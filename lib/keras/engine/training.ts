@@ -55,7 +55,12 @@ export interface TrainingGraph {
 /** Per output: one value for all, a list, or an object by output layer name. */
 function perOutput<T>(spec: T | T[] | Record<string, T>, names: string[], what: string, isLeaf: (v: unknown) => boolean): T[] {
   if (Array.isArray(spec) && !isLeaf(spec)) {
-    if (spec.length !== names.length) throw new Error(`compile: ${what} has ${spec.length} entries for a model with ${names.length} output(s) [${names.join(', ')}]`);
+    if (spec.length !== names.length) {
+      throw new Error(
+        `compile: ${what} has ${spec.length} entries for a model with ${names.length} ` +
+          `output(s) [${names.join(', ')}]`,
+      );
+    }
     return spec;
   }
   if (spec && typeof spec === 'object' && !isLeaf(spec)) {
@@ -71,8 +76,12 @@ function perOutput<T>(spec: T | T[] | Record<string, T>, names: string[], what: 
 
 /** Resolves compile's arguments; unknown names fail here, not at fit. */
 export function resolveCompile(model: Model, args: CompileArgs): CompiledConfig {
-  if (!args || typeof args !== 'object') throw new Error('compile: expected { optimizer, loss, metrics? }');
-  if (args.loss === undefined) throw new Error('compile: loss is required (e.g. { loss: "categoricalCrossentropy" })');
+  if (!args || typeof args !== 'object') {
+    throw new Error('compile: expected { optimizer, loss, metrics? }');
+  }
+  if (args.loss === undefined) {
+    throw new Error('compile: loss is required (e.g. { loss: "categoricalCrossentropy" })');
+  }
   const optimizer = getOptimizer(args.optimizer, 'compile');
   const names = model.outputNames();
   const isLoss = (v: unknown) => typeof v === 'string' || typeof v === 'function' || (v !== null && typeof v === 'object' && 'call' in (v as object));
@@ -85,7 +94,9 @@ export function resolveCompile(model: Model, args: CompileArgs): CompiledConfig 
   metrics.forEach((ms, i) => ms.forEach((m) => getMetric(m, losses[i], [null, 2], 'compile')));
   const lossWeights = args.lossWeights === undefined ? names.map(() => 1) : perOutput(args.lossWeights, names, 'lossWeights', (v) => typeof v === 'number');
   lossWeights.forEach((w) => {
-    if (typeof w !== 'number' || !Number.isFinite(w)) throw new Error(`compile: lossWeights must be finite numbers, got ${String(w)}`);
+    if (typeof w !== 'number' || !Number.isFinite(w)) {
+      throw new Error(`compile: lossWeights must be finite numbers, got ${String(w)}`);
+    }
   });
   return { optimizer, losses, metrics, lossWeights, args };
 }
@@ -137,7 +148,9 @@ export function buildTrainingGraph(model: Model, c: CompiledConfig): TrainingGra
 export function buildTrainOp(model: Model, c: CompiledConfig, tg: TrainingGraph): Operation {
   const g = model.graph!;
   const vars: Variable[] = model.trainableWeights;
-  if (!vars.length) throw new Error(`${model.describe()}: the model has no trainable weights to train`);
+  if (!vars.length) {
+    throw new Error(`${model.describe()}: the model has no trainable weights to train`);
+  }
   const st = c.optimizer.state(g);
   return atTopLevel(g, () =>
     nameScope('training', () => {

@@ -17,7 +17,9 @@ export class LeakyReLU extends Layer {
     const a: LeakyReLUArgs = typeof alpha === 'object' ? alpha : { ...args, alpha };
     super(a);
     this.alpha = a.alpha ?? 0.3;
-    if (typeof this.alpha !== 'number' || !Number.isFinite(this.alpha)) throw new Error(`${this.describe()}: alpha must be a finite number, got ${a.alpha}`);
+    if (typeof this.alpha !== 'number' || !Number.isFinite(this.alpha)) {
+      throw new Error(`${this.describe()}: alpha must be a finite number, got ${a.alpha}`);
+    }
   }
   override call(inputs: Tensor | Tensor[]): Tensor {
     return leakyRelu(inputs as Tensor, this.alpha);

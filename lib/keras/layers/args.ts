@@ -10,7 +10,9 @@ import {
 } from '../../graph/initializers.js';
 import type { Activation, Regularizer } from '../../layers/base.js';
 import { resolveActivation } from '../../layers/base.js';
-import { abs, elu, relu, relu6, selu, sigmoid, softplus, softsign, square, tanh } from '../../ops/unary.js';
+import {
+  abs, elu, relu, relu6, selu, sigmoid, softplus, softsign, square, tanh,
+} from '../../ops/unary.js';
 import { softmax } from '../../ops/softmax.js';
 import { add, mul } from '../../ops/binary.js';
 import { reduceSum } from '../../ops/reduce.js';
@@ -38,7 +40,12 @@ export function serializeActivation(a: ActivationIdentifier | undefined, layer: 
   if (typeof a === 'string') return a;
   const known = KNOWN_ACTIVATIONS.get(a);
   if (known) return known;
-  if (!a.name) throw new Error(`${layer}: cannot save an anonymous activation function; give it a name and pass it in customObjects when loading`);
+  if (!a.name) {
+    throw new Error(
+      `${layer}: cannot save an anonymous activation function; give it a name and pass it in ` +
+        `customObjects when loading`,
+    );
+  }
   return a.name;
 }
 
@@ -68,7 +75,12 @@ export function getInitializer(id: InitializerIdentifier | number | undefined, d
   if (typeof id === 'number') return constantInitializer(id);
   const name = id ?? def;
   const make = INITIALIZERS[name.replace(/_/g, '').toLowerCase()];
-  if (!make) throw new Error(`${layer}: unknown initializer '${name}' (known: ${Object.keys(INITIALIZERS).join(', ')}, or a function)`);
+  if (!make) {
+    throw new Error(
+      `${layer}: unknown initializer '${name}' (known: ` +
+        `${Object.keys(INITIALIZERS).join(', ')}, or a function)`,
+    );
+  }
   return make();
 }
 
@@ -92,7 +104,11 @@ export interface KerasRegularizer extends Regularizer {
 export function l1l2(opts: { l1?: number; l2?: number } = {}): KerasRegularizer {
   const c = { l1: opts.l1 ?? 0, l2: opts.l2 ?? 0 };
   for (const [k, v] of Object.entries(c)) {
-    if (typeof v !== 'number' || !(v >= 0)) throw new Error(`tf.keras.regularizers: ${k} must be a non-negative number, got ${String(v)}`);
+    if (typeof v !== 'number' || !(v >= 0)) {
+      throw new Error(
+        `tf.keras.regularizers: ${k} must be a non-negative number, got ${String(v)}`,
+      );
+    }
   }
   const fn = (w: Tensor): Tensor => {
     const terms: Tensor[] = [];
@@ -117,14 +133,22 @@ export function getRegularizer(r: RegularizerIdentifier | undefined, layer: stri
   if (r === undefined || r === null) return null;
   if (typeof r === 'function') return r;
   if (typeof r === 'object') return l1l2(r);
-  throw new Error(`${layer}: a regularizer must be tf.keras.regularizers.l1/l2/l1l2 or a function, got ${typeof r}`);
+  throw new Error(
+    `${layer}: a regularizer must be tf.keras.regularizers.l1/l2/l1l2 or a function, got ` +
+      `${typeof r}`,
+  );
 }
 
 export function serializeRegularizer(r: RegularizerIdentifier | undefined, layer: string): { l1: number; l2: number } | null {
   if (r === undefined || r === null) return null;
   if (typeof r === 'function') {
     const c = (r as Partial<KerasRegularizer>).config;
-    if (!c) throw new Error(`${layer}: cannot save a custom regularizer function; use tf.keras.regularizers.l1, l2 or l1l2`);
+    if (!c) {
+      throw new Error(
+        `${layer}: cannot save a custom regularizer function; use tf.keras.regularizers.l1, ` +
+          `l2 or l1l2`,
+      );
+    }
     return { ...c };
   }
   return { l1: r.l1 ?? 0, l2: r.l2 ?? 0 };

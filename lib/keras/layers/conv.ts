@@ -4,7 +4,9 @@ import type { Initializer } from '../../graph/initializers.js';
 import type { Variable } from '../../graph/variables.js';
 import type { Regularizer } from '../../layers/base.js';
 import type { Pair } from '../../layers/conv.js';
-import { conv2dApply, conv2dTransposeApply, conv2dTransposeSize, paddingOf, pair } from '../../layers/conv.js';
+import {
+  conv2dApply, conv2dTransposeApply, conv2dTransposeSize, paddingOf, pair,
+} from '../../layers/conv.js';
 import type { Tensor } from '../../tensor.js';
 import type { LayerArgs, LayerConfig, SymbolicShape } from '../engine/layer.js';
 import { Layer } from '../engine/layer.js';
@@ -54,8 +56,14 @@ abstract class BaseConv extends Layer {
     super(a);
     const what = this.describe();
     this.args = a;
-    if (!Number.isInteger(a.filters) || a.filters <= 0) throw new Error(`${what}: filters must be a positive integer, got ${a.filters}`);
-    if (a.dataFormat !== undefined && a.dataFormat !== 'channelsLast') throw new Error(`${what}: only dataFormat 'channelsLast' (NHWC) is supported, got '${a.dataFormat}'`);
+    if (!Number.isInteger(a.filters) || a.filters <= 0) {
+      throw new Error(`${what}: filters must be a positive integer, got ${a.filters}`);
+    }
+    if (a.dataFormat !== undefined && a.dataFormat !== 'channelsLast') {
+      throw new Error(
+        `${what}: only dataFormat 'channelsLast' (NHWC) is supported, got '${a.dataFormat}'`,
+      );
+    }
     this.filters = a.filters;
     this.kernelSize = pair(a.kernelSize, 'kernelSize', what);
     this.strides = pair(a.strides ?? 1, 'strides', what);
@@ -70,9 +78,15 @@ abstract class BaseConv extends Layer {
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     const s = oneShape(inputShape);
-    if (s.length !== 4) throw new Error(`expected NHWC input of rank 4, got shape ${shapeString(s)}`);
+    if (s.length !== 4) {
+      throw new Error(`expected NHWC input of rank 4, got shape ${shapeString(s)}`);
+    }
     const c = s[3];
-    if (c === null) throw new Error(`the channel dimension of the input must be known, got shape ${shapeString(s)}`);
+    if (c === null) {
+      throw new Error(
+        `the channel dimension of the input must be known, got shape ${shapeString(s)}`,
+      );
+    }
     this.kernel = this.addWeight('kernel', this.kernelShape(c), { initializer: this.init.kernel, regularizer: this.reg.kernel });
     if (this.args.useBias ?? true) {
       this.bias = this.addWeight('bias', [this.filters], { initializer: this.init.bias, regularizer: this.reg.bias });
@@ -140,7 +154,11 @@ export class Conv2DTranspose extends BaseConv {
   override call(inputs: Tensor | Tensor[]): Tensor {
     const x = inputs as Tensor;
     const [h, w] = [x.shape[1], x.shape[2]];
-    if (h === null || w === null) throw new Error(`the height and width of the input must be known, got shape ${shapeString(x.shape)}`);
+    if (h === null || w === null) {
+      throw new Error(
+        `the height and width of the input must be known, got shape ${shapeString(x.shape)}`,
+      );
+    }
     const outSize = conv2dTransposeSize([h, w], this.kernelSize, this.strides, this.padding);
     return conv2dTransposeApply(x, this.kernel!, this.bias, { strides: this.strides, padding: this.padding, outSize }, this.activationFn);
   }

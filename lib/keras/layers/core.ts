@@ -3,7 +3,9 @@ import { shapeString } from '../../dtype.js';
 import type { Initializer } from '../../graph/initializers.js';
 import type { Variable } from '../../graph/variables.js';
 import type { Regularizer } from '../../layers/base.js';
-import { denseApply, dropout as layersDropout, flatten as layersFlatten } from '../../layers/core.js';
+import {
+  denseApply, dropout as layersDropout, flatten as layersFlatten,
+} from '../../layers/core.js';
 import { reshape } from '../../ops/shape.js';
 import type { Tensor } from '../../tensor.js';
 import { learningPhase } from '../backend.js';
@@ -55,7 +57,9 @@ export class Dense extends Layer {
     const a = positional<DenseArgs, 'units'>(units, args, 'units');
     super(a);
     this.args = a;
-    if (!Number.isInteger(a.units) || a.units <= 0) throw new Error(`${this.describe()}: units must be a positive integer, got ${a.units}`);
+    if (!Number.isInteger(a.units) || a.units <= 0) {
+      throw new Error(`${this.describe()}: units must be a positive integer, got ${a.units}`);
+    }
     this.units = a.units;
     const what = this.describe();
     this.activationFn = getActivation(a.activation, what);
@@ -66,8 +70,12 @@ export class Dense extends Layer {
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     const s = oneShape(inputShape);
     const inDim = s[s.length - 1];
-    if (s.length < 2) throw new Error(`expected an input of rank >= 2, got shape ${shapeString(s)}`);
-    if (inDim === null) throw new Error(`the last dimension of the input must be known, got shape ${shapeString(s)}`);
+    if (s.length < 2) {
+      throw new Error(`expected an input of rank >= 2, got shape ${shapeString(s)}`);
+    }
+    if (inDim === null) {
+      throw new Error(`the last dimension of the input must be known, got shape ${shapeString(s)}`);
+    }
     this.kernel = this.addWeight('kernel', [inDim, this.units], { initializer: this.init.kernel, regularizer: this.reg.kernel });
     if (this.args.useBias ?? true) {
       this.bias = this.addWeight('bias', [this.units], { initializer: this.init.bias, regularizer: this.reg.bias });
@@ -119,7 +127,10 @@ export class Reshape extends Layer {
     super(a);
     const t = a.targetShape;
     if (!Array.isArray(t) || !t.every((d) => d === -1 || (Number.isInteger(d) && d >= 0)) || t.filter((d) => d === -1).length > 1) {
-      throw new Error(`${this.describe()}: targetShape must be non-negative integers with at most one -1, got ${JSON.stringify(t)}`);
+      throw new Error(
+        `${this.describe()}: targetShape must be non-negative integers with at most one -1, ` +
+          `got ${JSON.stringify(t)}`,
+      );
     }
     this.targetShape = [...t];
   }
@@ -133,11 +144,17 @@ export class Reshape extends Layer {
     if (known) {
       const free = target.includes(-1);
       if (free ? fixed === 0 || size % fixed !== 0 : size !== fixed) {
-        throw new Error(`total size of new array must be unchanged: input_shape = ${shapeString(row)}, output_shape = ${shapeString(target)}`);
+        throw new Error(
+          `total size of new array must be unchanged: input_shape = ${shapeString(row)}, ` +
+            `output_shape = ${shapeString(target)}`,
+        );
       }
       if (free) target = target.map((d) => (d === -1 ? size / fixed : d));
     } else if (target.includes(-1)) {
-      throw new Error(`a -1 in targetShape needs an input with known dimensions, got ${shapeString(x.shape)}`);
+      throw new Error(
+        `a -1 in targetShape needs an input with known dimensions, got ` +
+          `${shapeString(x.shape)}`,
+      );
     }
     return reshape(x, [-1, ...target]);
   }
@@ -164,7 +181,9 @@ export class Dropout extends Layer {
   constructor(rate: number | DropoutArgs, args: Omit<DropoutArgs, 'rate'> = {}) {
     const a = positional<DropoutArgs, 'rate'>(rate, args, 'rate');
     super(a);
-    if (typeof a.rate !== 'number' || !(a.rate >= 0 && a.rate < 1)) throw new Error(`${this.describe()}: rate must be in [0, 1), got ${a.rate}`);
+    if (typeof a.rate !== 'number' || !(a.rate >= 0 && a.rate < 1)) {
+      throw new Error(`${this.describe()}: rate must be in [0, 1), got ${a.rate}`);
+    }
     this.rate = a.rate;
     this.args = a;
   }

@@ -11,7 +11,9 @@ import type { Tensor } from '../../tensor.js';
 import type { LayerArgs, LayerConfig, SymbolicShape } from '../engine/layer.js';
 import { Layer } from '../engine/layer.js';
 import type { InitializerIdentifier, RegularizerIdentifier } from './args.js';
-import { getInitializer, getRegularizer, serializeInitializer, serializeRegularizer } from './args.js';
+import {
+  getInitializer, getRegularizer, serializeInitializer, serializeRegularizer,
+} from './args.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Vocabulary size: ids are in [0, inputDim). */
@@ -42,7 +44,9 @@ export class Embedding extends Layer {
     this.args = a;
     const what = this.describe();
     for (const k of ['inputDim', 'outputDim'] as const) {
-      if (!Number.isInteger(a[k]) || a[k] <= 0) throw new Error(`${what}: ${k} must be a positive integer, got ${a[k]}`);
+      if (!Number.isInteger(a[k]) || a[k] <= 0) {
+        throw new Error(`${what}: ${k} must be a positive integer, got ${a[k]}`);
+      }
     }
     if (a.maskZero) throw new Error(`${what}: maskZero is not supported`);
     this.inputDim = a.inputDim;
@@ -62,7 +66,9 @@ export class Embedding extends Layer {
 
   override call(inputs: Tensor | Tensor[]): Tensor {
     const x = inputs as Tensor;
-    if (x.dtype === 'bool') throw new Error(`expected integer ids, got a bool input of shape ${shapeString(x.shape)}`);
+    if (x.dtype === 'bool') {
+      throw new Error(`expected integer ids, got a bool input of shape ${shapeString(x.shape)}`);
+    }
     return gather(this.embeddings!, x.dtype === 'int32' ? x : cast(x, 'int32'));
   }
 

@@ -27,7 +27,9 @@ export class Concatenate extends Layer {
   constructor(args: ConcatenateArgs = {}) {
     super(args);
     this.axis = args.axis ?? -1;
-    if (!Number.isInteger(this.axis)) throw new Error(`${this.describe()}: axis must be an integer, got ${args.axis}`);
+    if (!Number.isInteger(this.axis)) {
+      throw new Error(`${this.describe()}: axis must be an integer, got ${args.axis}`);
+    }
   }
   override call(inputs: Tensor | Tensor[]): Tensor {
     const xs = atLeastTwo(inputs, 'Concatenate');
@@ -35,7 +37,10 @@ export class Concatenate extends Layer {
     const axis = this.axis < 0 ? this.axis + rank : this.axis;
     const ok = axis >= 0 && axis < rank && xs.every((x) => x.shape.length === rank && x.shape.every((d, i) => i === axis || sameDim(d, xs[0].shape[i])));
     if (!ok) {
-      throw new Error(`a Concatenate layer requires inputs with matching shapes except for the concat axis (${this.axis}); got inputs shapes: ${xs.map((x) => shapeString(x.shape)).join(', ')}`);
+      throw new Error(
+        `a Concatenate layer requires inputs with matching shapes except for the concat axis ` +
+          `(${this.axis}); got inputs shapes: ${xs.map((x) => shapeString(x.shape)).join(', ')}`,
+      );
     }
     return concat(xs, axis);
   }
@@ -54,7 +59,10 @@ export class Add extends Layer {
     const xs = atLeastTwo(inputs, 'Add');
     const s = xs[0].shape;
     if (!xs.every((x) => x.shape.length === s.length && x.shape.every((d, i) => sameDim(d, s[i])))) {
-      throw new Error(`an Add layer requires inputs of the same shape; got inputs shapes: ${xs.map((x) => shapeString(x.shape)).join(', ')}`);
+      throw new Error(
+        `an Add layer requires inputs of the same shape; got inputs shapes: ` +
+          `${xs.map((x) => shapeString(x.shape)).join(', ')}`,
+      );
     }
     return xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]);
   }

@@ -13,7 +13,9 @@ import type { LayerArgs, LayerConfig, SymbolicShape } from '../engine/layer.js';
 import { Layer } from '../engine/layer.js';
 import type { CallArgs } from '../engine/node.js';
 import type { InitializerIdentifier, RegularizerIdentifier } from './args.js';
-import { getInitializer, getRegularizer, serializeInitializer, serializeRegularizer } from './args.js';
+import {
+  getInitializer, getRegularizer, serializeInitializer, serializeRegularizer,
+} from './args.js';
 import { oneShape } from './core.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -47,11 +49,17 @@ export class BatchNormalization extends Layer {
     super(args);
     this.args = args;
     const what = this.describe();
-    if ((args.axis ?? -1) !== -1) throw new Error(`${what}: only axis -1 (the last axis) is supported, got ${args.axis}`);
+    if ((args.axis ?? -1) !== -1) {
+      throw new Error(`${what}: only axis -1 (the last axis) is supported, got ${args.axis}`);
+    }
     this.momentum = args.momentum ?? 0.99;
     this.epsilon = args.epsilon ?? 1e-3;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${what}: momentum must be in [0, 1], got ${this.momentum}`);
-    if (!(this.epsilon > 0)) throw new Error(`${what}: epsilon must be positive, got ${this.epsilon}`);
+    if (!(this.momentum >= 0 && this.momentum <= 1)) {
+      throw new Error(`${what}: momentum must be in [0, 1], got ${this.momentum}`);
+    }
+    if (!(this.epsilon > 0)) {
+      throw new Error(`${what}: epsilon must be positive, got ${this.epsilon}`);
+    }
     this.init = {
       gamma: getInitializer(args.gammaInitializer, 'ones', what),
       beta: getInitializer(args.betaInitializer, 'zeros', what),
@@ -65,8 +73,12 @@ export class BatchNormalization extends Layer {
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     const s = oneShape(inputShape);
     const c = s[s.length - 1];
-    if (s.length !== 2 && s.length !== 4) throw new Error(`expected an input of rank 2 or 4 (NHWC), got shape ${shapeString(s)}`);
-    if (c === null) throw new Error(`the last dimension of the input must be known, got shape ${shapeString(s)}`);
+    if (s.length !== 2 && s.length !== 4) {
+      throw new Error(`expected an input of rank 2 or 4 (NHWC), got shape ${shapeString(s)}`);
+    }
+    if (c === null) {
+      throw new Error(`the last dimension of the input must be known, got shape ${shapeString(s)}`);
+    }
     const a = this.args;
     const what = this.describe();
     if (a.scale ?? true) this.gamma = this.addWeight('gamma', [c], { initializer: this.init.gamma, regularizer: getRegularizer(a.gammaRegularizer, what) });

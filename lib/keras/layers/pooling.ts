@@ -29,7 +29,9 @@ abstract class Pooling2D extends Layer {
     this.padding = paddingOf(a.padding, what);
   }
   protected pool(x: Tensor, f: typeof maxPool): Tensor {
-    if (x.shape.length !== 4) throw new Error(`expected NHWC input of rank 4, got shape ${shapeString(x.shape)}`);
+    if (x.shape.length !== 4) {
+      throw new Error(`expected NHWC input of rank 4, got shape ${shapeString(x.shape)}`);
+    }
     return f(x, [1, ...this.poolSize, 1], [1, ...this.strides, 1], this.padding);
   }
   override getConfig(): LayerConfig {
@@ -67,7 +69,9 @@ export class GlobalAveragePooling2D extends Layer {
   }
   override call(inputs: Tensor | Tensor[]): Tensor {
     const x = inputs as Tensor;
-    if (x.shape.length !== 4) throw new Error(`expected NHWC input of rank 4, got shape ${shapeString(x.shape)}`);
+    if (x.shape.length !== 4) {
+      throw new Error(`expected NHWC input of rank 4, got shape ${shapeString(x.shape)}`);
+    }
     return reduceMean(x, [1, 2]);
   }
 }

@@ -10,7 +10,10 @@ import { Layer } from '../engine/layer.js';
 function nhwc(x: Tensor): [number, number, number] {
   const [, h, w, c] = x.shape;
   if (x.shape.length !== 4 || h === null || w === null || c === null) {
-    throw new Error(`expected NHWC input of rank 4 with known height, width and channels, got shape ${shapeString(x.shape)}`);
+    throw new Error(
+      `expected NHWC input of rank 4 with known height, width and channels, got shape ` +
+        `${shapeString(x.shape)}`,
+    );
   }
   return [h, w, c];
 }
@@ -30,7 +33,12 @@ export class UpSampling2D extends Layer {
     const a: UpSampling2DArgs = typeof size === 'object' && !Array.isArray(size) ? size : { ...args, size };
     super(a);
     this.size = pair(a.size ?? 2, 'size', this.describe());
-    if ((a.interpolation ?? 'nearest') !== 'nearest') throw new Error(`${this.describe()}: only interpolation 'nearest' is supported, got '${a.interpolation}'`);
+    if ((a.interpolation ?? 'nearest') !== 'nearest') {
+      throw new Error(
+        `${this.describe()}: only interpolation 'nearest' is supported, got ` +
+          `'${a.interpolation}'`,
+      );
+    }
   }
   override call(inputs: Tensor | Tensor[]): Tensor {
     const x = inputs as Tensor;
@@ -66,13 +74,18 @@ export class ZeroPadding2D extends Layer {
     else if (Array.isArray(p) && p.length === 2 && typeof p[0] === 'number') full = [[p[0], p[0]], [p[1] as number, p[1] as number]];
     else if (Array.isArray(p) && p.length === 2 && Array.isArray(p[0]) && Array.isArray(p[1])) full = [[p[0][0], p[0][1]], [p[1][0], p[1][1]]];
     if (!full || !full.flat().every(ok)) {
-      throw new Error(`${this.describe()}: padding must be n, [rows, cols] or [[top, bottom], [left, right]] of non-negative integers, got ${JSON.stringify(p)}`);
+      throw new Error(
+        `${this.describe()}: padding must be n, [rows, cols] or [[top, bottom], [left, ` +
+          `right]] of non-negative integers, got ${JSON.stringify(p)}`,
+      );
     }
     this.padding = full;
   }
   override call(inputs: Tensor | Tensor[]): Tensor {
     const x = inputs as Tensor;
-    if (x.shape.length !== 4) throw new Error(`expected NHWC input of rank 4, got shape ${shapeString(x.shape)}`);
+    if (x.shape.length !== 4) {
+      throw new Error(`expected NHWC input of rank 4, got shape ${shapeString(x.shape)}`);
+    }
     return pad(x, [[0, 0], this.padding[0], this.padding[1], [0, 0]]);
   }
   override getConfig(): LayerConfig {

@@ -71,7 +71,10 @@ function withCustomActivation(config: LayerConfig, custom: CustomObjects): Layer
   try {
     getActivation(a as never, '');
   } catch {
-    throw new Error(`loadModel: layer '${String(config.name)}' uses the activation '${a}', which is not built in; pass the function in customObjects: { ${a}: fn }`);
+    throw new Error(
+      `loadModel: layer '${String(config.name)}' uses the activation '${a}', which is not ` +
+        `built in; pass the function in customObjects: { ${a}: fn }`,
+    );
   }
   return config;
 }
@@ -89,7 +92,10 @@ export function deserializeLayer(entry: LayerEntry, custom: CustomObjects = {}):
   }
   const make = registry[entry.className];
   if (!make) {
-    throw new Error(`loadModel: unknown layer class '${entry.className}' (a custom layer? pass it in customObjects: { ${entry.className}: MyLayer })`);
+    throw new Error(
+      `loadModel: unknown layer class '${entry.className}' (a custom layer? pass it in ` +
+        `customObjects: { ${entry.className}: MyLayer })`,
+    );
   }
   try {
     return make(config, custom);
@@ -129,7 +135,12 @@ export function rebuildNetwork(config: LayerConfig, custom: CustomObjects): { in
     }
   }
   const stuck = pending.find((p) => p.next < p.e.inboundNodes.length);
-  if (stuck) throw new Error(`loadModel: cannot rebuild the calls of layer '${stuck.e.name}': its inputs are never produced`);
+  if (stuck) {
+    throw new Error(
+      `loadModel: cannot rebuild the calls of layer '${stuck.e.name}': its inputs are never ` +
+        `produced`,
+    );
+  }
   const get = (r: TensorRef, what: string) => {
     const t = tensorOf(r);
     if (!t) throw new Error(`loadModel: the model's ${what} ${JSON.stringify(r)} does not exist`);

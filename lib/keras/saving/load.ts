@@ -20,7 +20,9 @@ import { OPTIMIZER_CLASSES, TFOptimizer, tfOptimizerFromConfig } from '../optimi
 import type { CustomObjects, LayerEntry } from './config.js';
 import { deserializeLayer, rebuildNetwork } from './config.js';
 import type { WeightEntry } from './save.js';
-import { assignAll, MODEL_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, optimizerEntries, readWeights } from './save.js';
+import {
+  assignAll, MODEL_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, optimizerEntries, readWeights,
+} from './save.js';
 
 export interface LoadModelOptions {
   /** Custom layer classes, activation / loss / metric functions, by the name the file uses. */
@@ -61,7 +63,9 @@ export function modelFromConfig(entry: LayerEntry, custom: CustomObjects = {}): 
     return new Model({ inputs, outputs, name: c.name as string });
   }
   const layer = deserializeLayer(entry, custom);
-  if (!(layer instanceof Model)) throw new Error(`loadModel: the file describes a ${entry.className}, not a model`);
+  if (!(layer instanceof Model)) {
+    throw new Error(`loadModel: the file describes a ${entry.className}, not a model`);
+  }
   return layer;
 }
 
@@ -104,15 +108,28 @@ export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promi
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`loadModel: cannot read ${path}: ${code === 'ENOENT' ? 'no such file (was the model saved with model.save?)' : (e as Error).message}`);
   }
-  if (file?.format !== MODEL_FORMAT) throw new Error(`loadModel: ${path} is not a nodeflow Keras model file (format ${JSON.stringify(file?.format)})`);
-  if (file.formatVersion > MODEL_FORMAT_VERSION) throw new Error(`loadModel: ${path} has format version ${file.formatVersion}; this nodeflow reads up to ${MODEL_FORMAT_VERSION}`);
+  if (file?.format !== MODEL_FORMAT) {
+    throw new Error(
+      `loadModel: ${path} is not a nodeflow Keras model file (format ` +
+        `${JSON.stringify(file?.format)})`,
+    );
+  }
+  if (file.formatVersion > MODEL_FORMAT_VERSION) {
+    throw new Error(
+      `loadModel: ${path} has format version ${file.formatVersion}; this nodeflow reads up ` +
+        `to ${MODEL_FORMAT_VERSION}`,
+    );
+  }
   const weights = await readWeights(join(dir, file.weightsFile), 'loadModel', file.weightsCrc32c);
   const graph = opts.graph ?? new Graph();
   return graph.asDefault(() => {
     const model = modelFromConfig(file.modelConfig, custom);
     const ws = model.weights;
     if (ws.length !== file.weights.length) {
-      throw new Error(`loadModel: the rebuilt model has ${ws.length} weights, the file lists ${file.weights.length}`);
+      throw new Error(
+        `loadModel: the rebuilt model has ${ws.length} weights, the file lists ` +
+          `${file.weights.length}`,
+      );
     }
     const pairs: { v: Variable; key: string }[] = ws.map((v, i) => ({ v, key: file.weights[i].key }));
     const t = file.trainingConfig;
@@ -146,7 +163,11 @@ function matchOptimizer(model: Model, saved: WeightEntry[]): { v: Variable; key:
       if (e.role === 'nonslot') return entry.name === e.name;
       return true;
     });
-    if (!hit) throw new Error(`loadModel: the optimizer has no variable for the saved ${e.role} '${e.key}'`);
+    if (!hit) {
+      throw new Error(
+        `loadModel: the optimizer has no variable for the saved ${e.role} '${e.key}'`,
+      );
+    }
     return { v: hit.v, key: e.key };
   });
 }

@@ -80,7 +80,12 @@ function compileConfig(model: Model): Record<string, unknown> | null {
     : { className: opt.className, config: opt.getConfig() };
   const metrics = c.metrics.map((ms) => ms.map((m) => {
     if (typeof m === 'string') return m;
-    if (!m.name) throw new Error(`${model.describe()}.save: cannot save an anonymous metric function; give it a name (and pass it in customObjects when loading)`);
+    if (!m.name) {
+      throw new Error(
+        `${model.describe()}.save: cannot save an anonymous metric function; give it a name ` +
+          `(and pass it in customObjects when loading)`,
+      );
+    }
     return m.name;
   }));
   return { optimizer, loss: c.losses.map(serializeLoss), metrics, lossWeights: c.lossWeights, outputNames: model.outputNames() };
@@ -103,7 +108,11 @@ function hostValue(model: Model, v: Variable): TensorData {
 }
 
 export async function saveModel(model: Model, dir: string): Promise<void> {
-  if (typeof dir !== 'string' || !dir) throw new Error(`${model.describe()}.save: expected a directory path, got ${JSON.stringify(dir)}`);
+  if (typeof dir !== 'string' || !dir) {
+    throw new Error(
+      `${model.describe()}.save: expected a directory path, got ${JSON.stringify(dir)}`,
+    );
+  }
   const owner = new Map<Variable, string>();
   for (const l of model.layers) for (const w of l.weights) if (!owner.has(w)) owner.set(w, l.name);
   const weights = model.weights.map((v) => ({ v, entry: { layer: owner.get(v) ?? '' } as Partial<WeightEntry> }));
@@ -134,13 +143,19 @@ export async function readWeights(path: string, what: string, crc?: string): Pro
     buf = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${what}: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new Error(
+      `${what}: cannot read ${path}: ` +
+        `${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   const f = parseSafetensors(buf, path);
   const actual = crc32c(f.data).toString(16).padStart(8, '0');
   const expected = crc ?? f.metadata.data_crc32c;
   if (expected !== undefined && actual !== expected) {
-    throw new Error(`${what}: ${path} does not match (data CRC-32C ${actual}, expected ${expected}): the file is corrupt, or a save was interrupted between its two files`);
+    throw new Error(
+      `${what}: ${path} does not match (data CRC-32C ${actual}, expected ${expected}): the ` +
+        `file is corrupt, or a save was interrupted between its two files`,
+    );
   }
   return f;
 }
@@ -186,8 +201,12 @@ export async function loadWeightsFile(model: Model, path: string): Promise<void>
   } catch {
     order = null;
   }
-  if (!Array.isArray(order)) throw new Error(`${what}: ${path} was not written by model.saveWeights (no weight order)`);
+  if (!Array.isArray(order)) {
+    throw new Error(`${what}: ${path} was not written by model.saveWeights (no weight order)`);
+  }
   const ws = model.weights;
-  if (order.length !== ws.length) throw new Error(`${what}: the file holds ${order.length} weights, the model has ${ws.length}`);
+  if (order.length !== ws.length) {
+    throw new Error(`${what}: the file holds ${order.length} weights, the model has ${ws.length}`);
+  }
   assignAll(model, ws.map((v, i) => ({ v, key: order[i] as string })), f, what);
 }
