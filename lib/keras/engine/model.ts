@@ -10,24 +10,19 @@
  *   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
  *   const history = await model.fit(x, y, { epochs: 5, batchSize: 32 });
  */
+import type { TensorLike } from '../../convert.js';
 import type { Operation } from '../../graph/graph.js';
 import type { Session } from '../../graph/session.js';
 import type { Variable } from '../../graph/variables.js';
-import type { TensorLike } from '../../convert.js';
-import { Tensor } from '../../tensor.js';
-import {
-  checkGraphMode, getSession, getValue, initializeVariables, learningPhase, setValue,
-} from '../backend.js';
-import { native } from '../../native.js';
+import type { Tensor } from '../../tensor.js';
+import { checkGraphMode, getSession, getValue, initializeVariables, setValue } from '../backend.js';
 import type { History } from '../callbacks/callback.js';
-import { Progbar } from '../callbacks/progbar.js';
 import type { KerasOptimizer } from '../optimizers.js';
-import { loadWeightsFile, saveModel, saveWeightsFile } from '../saving/save.js';
 import { networkConfig } from '../saving/config.js';
-import type { DataLike, HostArray, ModelData } from './data.js';
-import { conform, splitAt, toHostArray } from './data.js';
+import { loadWeightsFile, saveModel, saveWeightsFile } from '../saving/save.js';
+import type { DataLike, ModelData } from './data.js';
+import { evaluateModel, fitModel, oneBatch, predictModel } from './execution.js';
 import type { EvaluateArgs, FitArgs } from './fit_loop.js';
-import { fitLoop, predictLoop, testLoop } from './fit_loop.js';
 import type { LayerConfig, SymbolicShape } from './layer.js';
 import { Layer } from './layer.js';
 import type { CallArgs } from './node.js';
@@ -45,10 +40,12 @@ export interface ModelArgs {
 }
 
 export interface PredictArgs {
+  /** Examples per run (default 32). */
   batchSize?: number;
 }
 
-const isData = (v: unknown) => v instanceof Tensor || ArrayBuffer.isView(v) || (!!v && typeof v === 'object' && !Array.isArray(v) && 'data' in v && 'shape' in v);
+/** One value, or the list of them when there are several. */
+const oneOrList = <T>(v: T[]): T | T[] => (v.length === 1 ? v[0] : v);
 
 export class Model extends Layer {
   static override className: string = 'Model';
@@ -67,6 +64,7 @@ export class Model extends Layer {
 
   constructor(args: ModelArgs) {
     super({ name: args?.name });
+    // Sequential (a subclass) starts empty; a functional model needs both ends.
     if (new.target === Model || args?.inputs !== undefined || args?.outputs !== undefined) {
       if (!args || args.inputs === undefined || args.outputs === undefined) {
         throw new Error(
@@ -97,9 +95,18 @@ export class Model extends Layer {
   /** A layer by name or by index in `layers`. */
   getLayer(nameOrIndex: string | number): Layer {
     const ls = this.layers;
-    const l = typeof nameOrIndex === 'number' ? ls[nameOrIndex] : ls.find((x) => x.name === nameOrIndex);
-    if (!l) throw new Error(`${this.describe()}: no layer ${typeof nameOrIndex === 'number' ? `at index ${nameOrIndex}` : `named '${nameOrIndex}'`} (layers: ${ls.map((x) => x.name).join(', ')})`);
+    const byIndex = typeof nameOrIndex === 'number';
+    const l = byIndex ? ls[nameOrIndex] : ls.find((x) => x.name === nameOrIndex);
+    if (!l) {
+      const which = byIndex ? `at index ${nameOrIndex}` : `named '${nameOrIndex}'`;
+      throw new Error(`${this.describe()}: no layer ${which} (layers: ${ls.map((x) => x.name).join(', ')})`);
+    }
     return l;
+  }
+
+  /** The layer that produced t inside this model. */
+  private producer(t: Tensor): Layer | undefined {
+    return this.network?.nodes.find((n) => n.outputs.includes(t))?.layer;
   }
 
   /**
@@ -109,15 +116,15 @@ export class Model extends Layer {
   outputNames(): string[] {
     const seen = new Map<string, number>();
     return this.outputs.map((t, i) => {
-      const node = this.network?.nodes.find((n) => n.outputs.includes(t));
-      const base = node?.layer.name ?? `output_${i + 1}`;
+      const base = this.producer(t)?.name ?? `output_${i + 1}`;
       const k = seen.get(base) ?? 0;
       seen.set(base, k + 1);
       return k ? `${base}_${k}` : base;
     });
   }
+  /** Names of the input layers. */
   inputNames(): string[] {
-    return this.inputs.map((t, i) => this.network?.nodes.find((n) => n.outputs.includes(t))?.layer.name ?? `input_${i + 1}`);
+    return this.inputs.map((t, i) => this.producer(t)?.name ?? `input_${i + 1}`);
   }
 
   // ---------------------------------------------------------------- weights
@@ -157,14 +164,16 @@ export class Model extends Layer {
     initializeVariables(sess, this.weights);
     return this.weights.map((v) => getValue(v, sess));
   }
+
   /** Sets every weight (the order, shapes and dtypes of getWeights()). */
   override setWeights(values: TensorLike[]): void {
     this.assertBuilt('setWeights');
     const ws = this.weights;
     if (!Array.isArray(values) || values.length !== ws.length) {
+      const got = Array.isArray(values) ? values.length : typeof values;
       throw new Error(
         `${this.describe()}.setWeights: expected ${ws.length} values (one per weight, as ` +
-          `getWeights returns), got ${Array.isArray(values) ? values.length : typeof values}`,
+          `getWeights returns), got ${got}`,
       );
     }
     const sess = this.session();
@@ -175,8 +184,9 @@ export class Model extends Layer {
   assertBuilt(what: string): void {
     if (!this.built) {
       throw new Error(
-        `${this.describe()}.${what}: this model has not yet been built. Build it first by calling model.build(inputShape) ` +
-          'or fit/predict with some data, or give the first layer an inputShape.',
+        `${this.describe()}.${what}: this model has not yet been built. Build it first by ` +
+          'calling model.build(inputShape) or fit/predict with some data, or give the first ' +
+          'layer an inputShape.',
       );
     }
   }
@@ -187,12 +197,16 @@ export class Model extends Layer {
     return getSession(this.graph!);
   }
 
+  /** @internal builds an unbuilt model from the data's shape (a Sequential does). */
+  buildFromData(_x: DataLike): void {
+    this.assertBuilt('fit');
+  }
+
   // ---------------------------------------------------------------- as a layer
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
     this.assertBuilt('apply');
-    const outs = runNetwork(this.network!, Array.isArray(inputs) ? inputs : [inputs], kwargs);
-    return outs.length === 1 ? outs[0] : outs;
+    return oneOrList(runNetwork(this.network!, Array.isArray(inputs) ? inputs : [inputs], kwargs));
   }
 
   override getConfig(): LayerConfig {
@@ -203,10 +217,11 @@ export class Model extends Layer {
   // ---------------------------------------------------------------- training
 
   /**
-   * Sets the optimizer, the loss and the metrics (TF 1.x Keras: the training graph is built at
-   * the first fit, once).
+   * Sets the optimizer, the loss and the metrics; the training graph is built once, at the
+   * first fit (or evaluate).
    *
-   *   model.compile({ optimizer: new tf.keras.optimizers.Adam(1e-4), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+   *   model.compile({ optimizer: new tf.keras.optimizers.Adam(1e-4),
+   *                   loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
    */
   compile(args: CompileArgs): void {
     checkGraphMode(`${this.describe()}.compile`);
@@ -215,20 +230,31 @@ export class Model extends Layer {
     this.training = null;
   }
 
-  /** @internal the training graph (built once), the session, and the feeds' placeholders. */
-  trainingState(withTrainOp = true, initialize = true): { sess: Session; tg: TrainingGraph; placeholders: Tensor[] } {
+  /**
+   * @internal the training graph (built once), the session and the placeholders to feed
+   * (inputs, then targets); variables without a value are initialized unless `initialize` is
+   * false (loadModel sets them first).
+   */
+  trainingState(withTrainOp = true, initialize = true): {
+    sess: Session;
+    tg: TrainingGraph;
+    placeholders: Tensor[];
+  } {
     checkGraphMode(`${this.describe()}.fit`);
     if (!this.compiled) {
       throw new Error(
         `${this.describe()}: you must compile a model before training/testing. Use ` +
-          `model.compile({ optimizer, loss }).`,
+          'model.compile({ optimizer, loss }).',
       );
     }
     this.assertBuilt('fit');
     this.training ??= buildTrainingGraph(this, this.compiled);
     if (withTrainOp) this.training.trainOp ??= buildTrainOp(this, this.compiled, this.training);
     const sess = this.session();
-    if (initialize) initializeVariables(sess, [...this.weights, ...(this.training.trainOp ? this.optimizerWeights() : [])]);
+    if (initialize) {
+      const optimizerVars = this.training.trainOp ? this.optimizerWeights() : [];
+      initializeVariables(sess, [...this.weights, ...optimizerVars]);
+    }
     return { sess, tg: this.training, placeholders: [...this.inputs, ...this.training.targets] };
   }
 
@@ -248,35 +274,7 @@ export class Model extends Layer {
    *   h.history.loss   // [0.61, 0.42, …]
    */
   async fit(x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
-    let ins = this.standardizeX(x, 'fit');
-    this.trainingState();
-    let targets = this.standardizeY(y, 'fit', ins[0].shape[0]);
-    checkSameCount(ins, targets);
-    let val: { ins: HostArray[]; targets: HostArray[] } | null = null;
-    if (args.validationData) {
-      if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
-        throw new Error(
-          'fit: validationData must be [xVal, yVal] (sample weights are not supported)',
-        );
-      }
-      const vx = this.standardizeX(args.validationData[0] as ModelData, 'fit (validationData)');
-      val = { ins: vx, targets: this.standardizeY(args.validationData[1] as ModelData, 'fit (validationData)', vx[0].shape[0]) };
-      checkSameCount(val.ins, val.targets);
-    } else if (args.validationSplit) {
-      const s = args.validationSplit;
-      const n = ins[0].shape[0];
-      const at = Math.floor(n * (1 - s));
-      if (!(s > 0 && s < 1) || at === 0 || at === n) {
-        throw new Error(
-          `fit: validationSplit ${s} leaves no training or no validation examples out of ${n}`,
-        );
-      }
-      const parts = [...ins, ...targets].map((a) => splitAt(a, at));
-      ins = parts.slice(0, ins.length).map((p) => p[0]);
-      targets = parts.slice(ins.length).map((p) => p[0]);
-      val = { ins: parts.slice(0, ins.length).map((p) => p[1]), targets: parts.slice(ins.length).map((p) => p[1]) };
-    }
-    return fitLoop(this, { ins, targets, val }, args);
+    return fitModel(this, x, y, args);
   }
 
   /**
@@ -284,122 +282,26 @@ export class Model extends Layer {
    * model has metrics.
    */
   async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<number | number[]> {
-    const ins = this.standardizeX(x, 'evaluate');
-    const { sess, tg, placeholders } = this.trainingState(false);
-    const targets = this.standardizeY(y, 'evaluate', ins[0].shape[0]);
-    checkSameCount(ins, targets);
-    const batchSize = checkBatchSize(args.batchSize, 'evaluate');
-    const steps = Math.ceil(ins[0].shape[0] / batchSize);
-    const bar = (args.verbose ?? 1) ? new Progbar({ target: steps }) : null;
-    const values = await testLoop(sess, tg.fetches, placeholders, [...ins, ...targets], batchSize, bar);
-    return values.length === 1 ? values[0] : values;
+    return oneOrList(await evaluateModel(this, x, y, args));
   }
 
   /** The outputs for x in inference mode (host tensors; one per output). */
   async predict(x: ModelData, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
     checkGraphMode(`${this.describe()}.predict`);
-    const ins = this.standardizeX(x, 'predict');
-    const sess = this.session();
-    initializeVariables(sess, this.weights);
-    const outs = await predictLoop(sess, this.outputs, this.inputs, ins, checkBatchSize(args.batchSize, 'predict'));
-    return outs.length === 1 ? outs[0] : outs;
+    return oneOrList(await predictModel(this, x, args.batchSize));
   }
 
   /** One training step on (x, y) as a single batch; returns the loss (and metrics). */
   async trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]> {
-    return this.oneBatch(x, y, true);
+    return oneOrList(await oneBatch(this, x, y, true));
   }
   /** Loss (and metrics) on (x, y) as a single batch, in inference mode. */
   async testOnBatch(x: ModelData, y: ModelData): Promise<number | number[]> {
-    return this.oneBatch(x, y, false);
+    return oneOrList(await oneBatch(this, x, y, false));
   }
   /** The outputs for x as a single batch. */
   async predictOnBatch(x: ModelData): Promise<Tensor | Tensor[]> {
     return this.predict(x, { batchSize: Number.MAX_SAFE_INTEGER });
-  }
-
-  private async oneBatch(x: ModelData, y: ModelData, train: boolean): Promise<number | number[]> {
-    const what = train ? 'trainOnBatch' : 'testOnBatch';
-    const ins = this.standardizeX(x, what);
-    const { sess, tg, placeholders } = this.trainingState(train);
-    const targets = this.standardizeY(y, what, ins[0].shape[0]);
-    checkSameCount(ins, targets);
-    if (!train) {
-      const v = await testLoop(sess, tg.fetches, placeholders, [...ins, ...targets], Math.max(1, ins[0].shape[0]), null);
-      return v.length === 1 ? v[0] : v;
-    }
-    const feeds = new Map<Tensor, Tensor>();
-    const owned = [...ins, ...targets].map((a) => toTensor(a));
-    placeholders.forEach((p, i) => feeds.set(p, owned[i]));
-    const on = toTensor({ data: new Uint8Array([1]), shape: [], dtype: 'bool' });
-    feeds.set(learningPhase(this.graph!), on);
-    const out = (await sess.run([tg.trainOp!, ...tg.fetches], feeds)) as (Tensor | null)[];
-    const values = out.slice(1).map((t) => {
-      const v = (t as Tensor).dataSync()[0] as number;
-      (t as Tensor).dispose();
-      return v;
-    });
-    for (const t of [...owned, on]) t.dispose();
-    return values.length === 1 ? values[0] : values;
-  }
-
-  // ---------------------------------------------------------------- data
-
-  /** @internal builds an unbuilt model from the data's shape (Sequential). */
-  protected buildFromData(_x: DataLike): void {
-    this.assertBuilt('fit');
-  }
-
-  private split(v: ModelData, names: string[], kind: string, what: string): DataLike[] {
-    if (names.length === 1) {
-      if (Array.isArray(v) && v.length === 1 && isData(v[0])) return [v[0] as DataLike];
-      if (!Array.isArray(v) && v && typeof v === 'object' && !isData(v) && names[0] in v) return [(v as Record<string, DataLike>)[names[0]]];
-      return [v as DataLike];
-    }
-    if (Array.isArray(v) && v.length === names.length) return v as DataLike[];
-    if (v && typeof v === 'object' && !Array.isArray(v) && !isData(v)) {
-      const rec = v as Record<string, DataLike>;
-      return names.map((n) => {
-        if (!(n in rec)) {
-          throw new Error(`${what}: no ${kind} data for '${n}' (${kind}s: ${names.join(', ')})`);
-        }
-        return rec[n];
-      });
-    }
-    throw new Error(
-      `${what}: the model has ${names.length} ${kind}s [${names.join(', ')}]; pass a list of ` +
-        `${names.length} arrays or an object keyed by those names`,
-    );
-  }
-
-  /** @internal x as host arrays checked against the inputs (building a deferred model first). */
-  standardizeX(x: ModelData, what: string): HostArray[] {
-    if (x === undefined || x === null) throw new Error(`${what}: x is required`);
-    if (!this.built) this.buildFromData(x as DataLike);
-    const names = this.inputNames();
-    return this.split(x, names, 'input', what).map((v, i) => {
-      const p = this.inputs[i];
-      return conform(toHostArray(v, p.dtype, p.shape, `${what}: input '${names[i]}'`), p.shape, 'input', names[i]);
-    });
-  }
-
-  /** @internal y as host arrays checked against the target placeholders. */
-  standardizeY(y: ModelData, what: string, examples?: number): HostArray[] {
-    if (y === undefined || y === null) throw new Error(`${what}: y (the targets) is required`);
-    const tg = this.training!;
-    const names = this.outputNames();
-    return this.split(y, names, 'output', what).map((v, i) => {
-      const p = tg.targets[i];
-      try {
-        return conform(toHostArray(v, p.dtype, p.shape, `${what}: target '${names[i]}'`, examples), p.shape, 'target', names[i]);
-      } catch (e) {
-        const loss = this.compiled!.losses[i];
-        const hint = loss.kind === 'categorical'
-          ? ` (${loss.name} expects one-hot targets [samples, classes]; for integer class ids use sparseCategoricalCrossentropy)`
-          : '';
-        throw new Error(`${(e as Error).message}${hint}`);
-      }
-    });
   }
 
   // ---------------------------------------------------------------- summary and files
@@ -428,29 +330,6 @@ export class Model extends Layer {
     this.assertBuilt('loadWeights');
     await loadWeightsFile(this, path);
   }
-}
-
-function toTensor(a: HostArray): Tensor {
-  return Tensor.fromHandle(native.fromTypedArray(a.dtype, a.shape, a.data));
-}
-
-function checkSameCount(ins: HostArray[], targets: HostArray[]): void {
-  const counts = [...ins, ...targets].map((a) => a.shape[0]);
-  if (new Set(counts).size > 1) {
-    throw new Error(
-      `Input arrays should have the same number of samples as target arrays. Found ` +
-        `${ins.map((a) => a.shape[0]).join(', ')} input samples and ` +
-        `${targets.map((a) => a.shape[0]).join(', ')} target samples.`,
-    );
-  }
-}
-
-function checkBatchSize(b: number | undefined, what: string): number {
-  const v = b ?? 32;
-  if (!Number.isInteger(v) || v <= 0) {
-    throw new Error(`${what}: batchSize must be a positive integer, got ${v}`);
-  }
-  return v;
 }
 
 export type { SymbolicShape };

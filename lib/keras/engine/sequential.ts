@@ -134,7 +134,8 @@ export class Sequential extends Model {
     for (const l of layers) this.add(l);
   }
 
-  protected override buildFromData(x: DataLike): void {
+  /** @internal builds the model for the shape of the first data it is given. */
+  override buildFromData(x: DataLike): void {
     if (!this.stack.length) {
       throw new Error(
         `${this.describe()}: the model has no layers; add layers before fit, evaluate or ` +
