@@ -2,7 +2,7 @@
 export {
   KerasOptimizer as Optimizer, SGD, Adam, RMSprop, Adagrad, Adadelta, TFOptimizer,
   getOptimizer as get,
-} from '../optimizers.js';
+} from '../optimizers/index.js';
 export type {
   SGDOptions, AdamOptions, RMSpropOptions, AdagradOptions, AdadeltaOptions, OptimizerIdentifier,
-} from '../optimizers.js';
+} from '../optimizers/index.js';

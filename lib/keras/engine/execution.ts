@@ -12,7 +12,9 @@ import type { EvaluateArgs, FitArgs } from './fit_loop.js';
 import { fitLoop, predictLoop, testLoop } from './fit_loop.js';
 import type { Model } from './model.js';
 import type { Split } from './standardize.js';
-import { checkBatchSize, checkSameCount, standardizeX, standardizeY, validationSplit } from './standardize.js';
+import {
+  checkBatchSize, checkSameCount, standardizeX, standardizeY, validationSplit,
+} from './standardize.js';
 
 /** x and y of one call, checked against the model (the training graph is built on the way). */
 function trainingData(model: Model, x: ModelData, y: ModelData, what: string, withTrainOp: boolean): Split {
@@ -28,7 +30,9 @@ export async function fitModel(model: Model, x: ModelData, y: ModelData, args: F
   let val: Split | null = null;
   if (args.validationData) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
-      throw new Error('fit: validationData must be [xVal, yVal] (sample weights are not supported)');
+      throw new Error(
+        'fit: validationData must be [xVal, yVal] (sample weights are not supported)',
+      );
     }
     const [vx, vy] = args.validationData as [ModelData, ModelData];
     val = trainingData(model, vx, vy, 'fit (validationData)', true);

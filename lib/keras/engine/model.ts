@@ -17,7 +17,7 @@ import type { Variable } from '../../graph/variables.js';
 import type { Tensor } from '../../tensor.js';
 import { checkGraphMode, getSession, getValue, initializeVariables, setValue } from '../backend.js';
 import type { History } from '../callbacks/callback.js';
-import type { KerasOptimizer } from '../optimizers.js';
+import type { KerasOptimizer } from '../optimizers/index.js';
 import { networkConfig } from '../saving/config.js';
 import { loadWeightsFile, saveModel, saveWeightsFile } from '../saving/save.js';
 import type { DataLike, ModelData } from './data.js';
@@ -99,7 +99,9 @@ export class Model extends Layer {
     const l = byIndex ? ls[nameOrIndex] : ls.find((x) => x.name === nameOrIndex);
     if (!l) {
       const which = byIndex ? `at index ${nameOrIndex}` : `named '${nameOrIndex}'`;
-      throw new Error(`${this.describe()}: no layer ${which} (layers: ${ls.map((x) => x.name).join(', ')})`);
+      throw new Error(
+        `${this.describe()}: no layer ${which} (layers: ${ls.map((x) => x.name).join(', ')})`,
+      );
     }
     return l;
   }

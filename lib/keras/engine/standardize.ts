@@ -27,7 +27,9 @@ function perName(v: ModelData, names: string[], kind: string, what: string): Dat
   if (v && typeof v === 'object' && !Array.isArray(v) && !isData(v)) {
     const rec = v as Record<string, DataLike>;
     return names.map((n) => {
-      if (!(n in rec)) throw new Error(`${what}: no ${kind} data for '${n}' (${kind}s: ${names.join(', ')})`);
+      if (!(n in rec)) {
+        throw new Error(`${what}: no ${kind} data for '${n}' (${kind}s: ${names.join(', ')})`);
+      }
       return rec[n];
     });
   }
@@ -88,7 +90,9 @@ export function checkSameCount(ins: HostArray[], targets: HostArray[]): void {
 /** batchSize (default 32), checked. */
 export function checkBatchSize(b: number | undefined, what: string): number {
   const v = b ?? 32;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${what}: batchSize must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v <= 0) {
+    throw new Error(`${what}: batchSize must be a positive integer, got ${v}`);
+  }
   return v;
 }
 
@@ -102,7 +106,9 @@ export function validationSplit(data: Split, s: number): { train: Split; val: Sp
   const n = data.ins[0].shape[0];
   const at = Math.floor(n * (1 - s));
   if (!(s > 0 && s < 1) || at === 0 || at === n) {
-    throw new Error(`fit: validationSplit ${s} leaves no training or no validation examples out of ${n}`);
+    throw new Error(
+      `fit: validationSplit ${s} leaves no training or no validation examples out of ${n}`,
+    );
   }
   const cut = (list: HostArray[], k: 0 | 1) => list.map((a) => splitAt(a, at)[k]);
   return {

@@ -18,8 +18,8 @@ import type { Loss, LossIdentifier } from '../losses.js';
 import { getLoss } from '../losses.js';
 import type { MetricIdentifier } from '../metrics.js';
 import { getMetric } from '../metrics.js';
-import type { KerasOptimizer, OptimizerIdentifier } from '../optimizers.js';
-import { getOptimizer } from '../optimizers.js';
+import type { KerasOptimizer, OptimizerIdentifier } from '../optimizers/index.js';
+import { getOptimizer } from '../optimizers/index.js';
 import type { Model } from './model.js';
 
 export interface CompileArgs {

@@ -21,7 +21,7 @@ import { hostTensor } from '../../convert.js';
 import { getValue, setValue } from '../backend.js';
 import type { Model } from '../engine/model.js';
 import { Loss } from '../losses.js';
-import { TFOptimizer } from '../optimizers.js';
+import { TFOptimizer } from '../optimizers/index.js';
 
 export const MODEL_FORMAT = 'nodeflow.keras';
 export const MODEL_FORMAT_VERSION = 1;
