@@ -26,12 +26,23 @@ export type ModelData = DataLike | DataLike[] | Record<string, DataLike>;
 
 const rowSize = (shape: number[]) => shape.slice(1).reduce((a, b) => a * b, 1);
 
+/** `{ data, shape }` given by the user. */
+function isDataShape(v: unknown): v is { data: TypedArray; shape: number[] } {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && 'data' in v && 'shape' in v;
+}
+
 /**
  * One value as a HostArray of `dtype`. A bare TypedArray takes the rows of `expected` (the
  * placeholder's shape), which must then be known beyond the batch dimension; with the number of
  * `examples` known (targets: from x), one value per example stays 1-D.
  */
-export function toHostArray(value: DataLike, dtype: DType, expected: (number | null)[], what: string, examples?: number): HostArray {
+export function toHostArray(
+  value: DataLike,
+  dtype: DType,
+  expected: (number | null)[],
+  what: string,
+  examples?: number,
+): HostArray {
   let data: TypedArray;
   let shape: number[];
   if (value instanceof Tensor) {
@@ -66,8 +77,8 @@ export function toHostArray(value: DataLike, dtype: DType, expected: (number | n
       }
       shape = [n / per, ...(row as number[])];
     }
-  } else if (value && typeof value === 'object' && !Array.isArray(value) && 'data' in value && 'shape' in value) {
-    const v = value as { data: TypedArray; shape: number[] };
+  } else if (isDataShape(value)) {
+    const v = value;
     if (!ArrayBuffer.isView(v.data) || !Array.isArray(v.shape)) {
       throw new Error(`${what}: { data, shape } needs a TypedArray and an array`);
     }
@@ -92,7 +103,7 @@ export function toHostArray(value: DataLike, dtype: DType, expected: (number | n
   return { data: convert(data, dtype, what), shape, dtype };
 }
 
-/** A copy of `data` as `dtype` when it differs (float data for an int32 target must be integral). */
+/** `data` as `dtype` (a copy when they differ; float data for int32 targets must be integral). */
 function convert(data: TypedArray, dtype: DType, what: string): TypedArray {
   const out = typedArrayFor(dtype, 0);
   if (out.constructor === data.constructor) return data;
@@ -114,14 +125,21 @@ function convert(data: TypedArray, dtype: DType, what: string): TypedArray {
  * Checks a HostArray against the placeholder shape; a 1-D array for a [batch, 1] placeholder
  * gains the trailing 1 (as Keras does), a [n, 1] array for a [batch] placeholder loses it.
  */
-export function conform(a: HostArray, expected: (number | null)[], what: string, name: string): HostArray {
+export function conform(
+  a: HostArray,
+  expected: (number | null)[],
+  what: string,
+  name: string,
+): HostArray {
   let shape = a.shape;
   if (shape.length === 1 && expected.length === 2 && expected[1] === 1) shape = [shape[0], 1];
   else if (shape.length === 2 && shape[1] === 1 && expected.length === 1) shape = [shape[0]];
-  const ok = shape.length === expected.length && shape.every((d, i) => i === 0 || expected[i] === null || expected[i] === d);
+  const fits = (d: number, i: number) => i === 0 || expected[i] === null || expected[i] === d;
+  const ok = shape.length === expected.length && shape.every(fits);
   if (!ok) {
     throw new Error(
-      `Error when checking ${what}: expected ${name} to have shape ${shapeString(expected)} but got array with shape ${shapeString(a.shape)}`,
+      `Error when checking ${what}: expected ${name} to have shape ${shapeString(expected)} ` +
+        `but got array with shape ${shapeString(a.shape)}`,
     );
   }
   if (expected[0] !== null && shape[0] !== expected[0]) {
@@ -150,7 +168,9 @@ export class BatchSlicer {
     if (!order) {
       rows = data.subarray(start * per, end * per);
     } else {
-      if (!this.scratch || this.scratch.length < n * per) this.scratch = typedArrayFor(dtype, n * per);
+      if (!this.scratch || this.scratch.length < n * per) {
+        this.scratch = typedArrayFor(dtype, n * per);
+      }
       const s = this.scratch;
       for (let i = 0; i < n; i++) {
         const r = order[start + i];

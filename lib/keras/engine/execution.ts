@@ -9,7 +9,8 @@ import { native } from '../../native.js';
 import { Tensor } from '../../tensor.js';
 import type { HostArray, ModelData } from './data.js';
 import type { EvaluateArgs, FitArgs } from './fit_loop.js';
-import { fitLoop, predictLoop, testLoop } from './fit_loop.js';
+import { fitLoop } from './fit_loop.js';
+import { predictLoop, testLoop } from './loops.js';
 import type { Model } from './model.js';
 import type { Split } from './standardize.js';
 import {
@@ -17,7 +18,13 @@ import {
 } from './standardize.js';
 
 /** x and y of one call, checked against the model (the training graph is built on the way). */
-function trainingData(model: Model, x: ModelData, y: ModelData, what: string, withTrainOp: boolean): Split {
+function trainingData(
+  model: Model,
+  x: ModelData,
+  y: ModelData,
+  what: string,
+  withTrainOp: boolean,
+): Split {
   const ins = standardizeX(model, x, what);
   model.trainingState(withTrainOp);
   const targets = standardizeY(model, y, what, ins[0].shape[0]);
@@ -25,7 +32,12 @@ function trainingData(model: Model, x: ModelData, y: ModelData, what: string, wi
   return { ins, targets };
 }
 
-export async function fitModel(model: Model, x: ModelData, y: ModelData, args: FitArgs): Promise<History> {
+export async function fitModel(
+  model: Model,
+  x: ModelData,
+  y: ModelData,
+  args: FitArgs,
+): Promise<History> {
   let train = trainingData(model, x, y, 'fit', true);
   let val: Split | null = null;
   if (args.validationData) {
@@ -42,7 +54,12 @@ export async function fitModel(model: Model, x: ModelData, y: ModelData, args: F
   return fitLoop(model, { ins: train.ins, targets: train.targets, val }, args);
 }
 
-export async function evaluateModel(model: Model, x: ModelData, y: ModelData, args: EvaluateArgs): Promise<number[]> {
+export async function evaluateModel(
+  model: Model,
+  x: ModelData,
+  y: ModelData,
+  args: EvaluateArgs,
+): Promise<number[]> {
   const { ins, targets } = trainingData(model, x, y, 'evaluate', false);
   const { sess, tg, placeholders } = model.trainingState(false);
   const batchSize = checkBatchSize(args.batchSize, 'evaluate');
@@ -51,7 +68,11 @@ export async function evaluateModel(model: Model, x: ModelData, y: ModelData, ar
   return testLoop(sess, tg.fetches, placeholders, [...ins, ...targets], batchSize, bar);
 }
 
-export async function predictModel(model: Model, x: ModelData, batchSize: number | undefined): Promise<Tensor[]> {
+export async function predictModel(
+  model: Model,
+  x: ModelData,
+  batchSize: number | undefined,
+): Promise<Tensor[]> {
   const ins = standardizeX(model, x, 'predict');
   const sess = model.session();
   initializeVariables(sess, model.weights);
@@ -63,13 +84,19 @@ function toTensor(a: HostArray): Tensor {
 }
 
 /** One step on all of (x, y) as a single batch: a training step, or (train false) a test. */
-export async function oneBatch(model: Model, x: ModelData, y: ModelData, train: boolean): Promise<number[]> {
+export async function oneBatch(
+  model: Model,
+  x: ModelData,
+  y: ModelData,
+  train: boolean,
+): Promise<number[]> {
   const what = train ? 'trainOnBatch' : 'testOnBatch';
   const { ins, targets } = trainingData(model, x, y, what, train);
   const { sess, tg, placeholders } = model.trainingState(train);
   const n = ins[0].shape[0];
-  if (!train) return testLoop(sess, tg.fetches, placeholders, [...ins, ...targets], Math.max(1, n), null);
-  const owned = [...ins, ...targets].map(toTensor);
+  const arrays = [...ins, ...targets];
+  if (!train) return testLoop(sess, tg.fetches, placeholders, arrays, Math.max(1, n), null);
+  const owned = arrays.map(toTensor);
   const on = toTensor({ data: Uint8Array.of(1), shape: [], dtype: 'bool' });
   const feeds = new Map<Tensor, Tensor>(placeholders.map((p, i) => [p, owned[i]]));
   feeds.set(learningPhase(model.graph!), on);

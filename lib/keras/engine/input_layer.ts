@@ -46,7 +46,8 @@ export class InputLayer extends Layer {
   }
 
   override getConfig(): LayerConfig {
-    return { name: this.name, batchInputShape: this.batchInputShape, dtype: this.dtype ?? 'float32' };
+    const dtype = this.dtype ?? 'float32';
+    return { name: this.name, batchInputShape: this.batchInputShape, dtype };
   }
 }
 
@@ -68,8 +69,13 @@ export interface InputArgs {
  *   const outputs = new tf.keras.layers.Dense(10).apply(inputs) as tf.Tensor;
  *   const model = new tf.keras.Model({ inputs, outputs });
  */
-export function Input(shapeOrArgs: SymbolicShape | InputArgs, args: Omit<InputArgs, 'shape'> = {}): Tensor {
-  const a: InputArgs = Array.isArray(shapeOrArgs) ? { ...args, shape: shapeOrArgs } : { ...shapeOrArgs };
+export function Input(
+  shapeOrArgs: SymbolicShape | InputArgs,
+  args: Omit<InputArgs, 'shape'> = {},
+): Tensor {
+  const a: InputArgs = Array.isArray(shapeOrArgs)
+    ? { ...args, shape: shapeOrArgs }
+    : { ...shapeOrArgs };
   if (!a.shape && !a.batchShape) {
     throw new Error(
       'tf.keras.Input: pass shape (the shape of one example, e.g. [784]) or batchShape',

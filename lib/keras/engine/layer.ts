@@ -169,17 +169,19 @@ export class Layer {
     return g.asDefault(() =>
       variableScope(this.name, () => {
         try {
+          // What build and call add to the graph's collections belongs to this layer / call.
+          const added = <T>(key: string, from: number) => g.getCollection<T>(key).slice(from);
           if (!this.built) {
             this.inputDType = list[0].dtype;
-            const before = g.getCollection<Tensor>(GraphKeys.REGULARIZATION_LOSSES).length;
+            const losses = g.getCollection(GraphKeys.REGULARIZATION_LOSSES).length;
             this.build(single ? shapes[0] : shapes);
             this.built = true;
             this.builtShapes = shapes;
-            this.lossList.push(...g.getCollection<Tensor>(GraphKeys.REGULARIZATION_LOSSES).slice(before));
+            this.lossList.push(...added<Tensor>(GraphKeys.REGULARIZATION_LOSSES, losses));
           }
-          const updatesBefore = g.getCollection<Operation>(GraphKeys.UPDATE_OPS).length;
+          const updates = g.getCollection(GraphKeys.UPDATE_OPS).length;
           const out = this.call(single ? list[0] : list, kwargs);
-          return this.record(list, out, kwargs, g.getCollection<Operation>(GraphKeys.UPDATE_OPS).slice(updatesBefore));
+          return this.record(list, out, kwargs, added<Operation>(GraphKeys.UPDATE_OPS, updates));
         } catch (e) {
           throw this.wrapError(e, shapes);
         }
@@ -188,7 +190,12 @@ export class Layer {
   }
 
   /** Makes the Node of one call and tags its outputs with their history. */
-  private record(inputs: Tensor[], out: Tensor | Tensor[], kwargs: CallArgs, updates: Operation[]): Tensor | Tensor[] {
+  private record(
+    inputs: Tensor[],
+    out: Tensor | Tensor[],
+    kwargs: CallArgs,
+    updates: Operation[],
+  ): Tensor | Tensor[] {
     const outs = Array.isArray(out) ? out : [out];
     outs.forEach((t, i) => {
       if (!(t instanceof Tensor) || !t.isSymbolic) {
@@ -198,10 +205,13 @@ export class Layer {
     // Each call's outputs must be new tensors, or histories would be overwritten (a layer that
     // returns its input unchanged gets an identity node).
     const fresh = outs.map((t) => (inputs.includes(t) || getHistory(t) ? identity(t) : t));
-    const node = new Node(this, inputs, fresh, typeof kwargs.training === 'boolean' ? { training: kwargs.training } : {});
+    // Only a boolean training flag is kept (saved with the model); a tensor stays the caller's.
+    const args = typeof kwargs.training === 'boolean' ? { training: kwargs.training } : {};
+    const node = new Node(this, inputs, fresh, args);
     node.updates.push(...updates);
     this.inboundNodes.push(node);
-    fresh.forEach((t, i) => setHistory(t, { layer: this, nodeIndex: this.inboundNodes.length - 1, tensorIndex: i }));
+    const nodeIndex = this.inboundNodes.length - 1;
+    fresh.forEach((t, tensorIndex) => setHistory(t, { layer: this, nodeIndex, tensorIndex }));
     return Array.isArray(out) ? fresh : fresh[0];
   }
 
@@ -214,8 +224,9 @@ export class Layer {
       const last = (x: SymbolicShape) => x[x.length - 1];
       if (last(b) !== null && last(s) !== null && last(b) !== last(s)) {
         throw new Error(
-          `Input ${i} of ${this.describe()} is incompatible with the layer: expected axis -1 of the input to have ` +
-            `value ${last(b)} (it was built for shape ${shapeString(b)}) but got shape ${shapeString(s)}`,
+          `Input ${i} of ${this.describe()} is incompatible with the layer: expected axis -1 ` +
+            `of the input to have value ${last(b)} (it was built for shape ${shapeString(b)}) ` +
+            `but got shape ${shapeString(s)}`,
         );
       }
     });

@@ -83,7 +83,11 @@ export class Sequential extends Model {
       return;
     }
     if (!this.stack.length && !this.inputLayer && layer.batchInputShape) {
-      this.inputLayer = new InputLayer({ batchInputShape: layer.batchInputShape, dtype: layer.dtype ?? 'float32', name: `${layer.name}_input` });
+      this.inputLayer = new InputLayer({
+        batchInputShape: layer.batchInputShape,
+        dtype: layer.dtype ?? 'float32',
+        name: `${layer.name}_input`,
+      });
       this.outputs = [this.inputLayer.placeholder];
     }
     if (this.inputLayer) {
@@ -129,7 +133,11 @@ export class Sequential extends Model {
     }
     if (this.inputLayer) throw new Error(`${this.describe()}: already has an input layer`);
     const layers = this.stack.splice(0);
-    this.inputLayer = new InputLayer({ batchInputShape: s, dtype: layers[0].dtype ?? dtype, name: `${layers[0].name}_input` });
+    this.inputLayer = new InputLayer({
+      batchInputShape: s,
+      dtype: layers[0].dtype ?? dtype,
+      name: `${layers[0].name}_input`,
+    });
     this.outputs = [this.inputLayer.placeholder];
     for (const l of layers) this.add(l);
   }
@@ -148,7 +156,8 @@ export class Sequential extends Model {
           `first layer an inputShape, call model.build(shape), or pass { data, shape }`,
       );
     }
-    const a = toHostArray(x, x instanceof Tensor ? x.dtype : 'float32', [null], `${this.describe()}: input`);
+    const dtype = x instanceof Tensor ? x.dtype : 'float32';
+    const a = toHostArray(x, dtype, [null], `${this.describe()}: input`);
     this.build([null, ...a.shape.slice(1)]);
   }
 
@@ -157,7 +166,11 @@ export class Sequential extends Model {
     const layers = this.stack.map((l, i) => {
       const config = l.getConfig();
       // The first layer carries the model's input shape, as Keras writes it.
-      if (i === 0) Object.assign(config, { batchInputShape: this.inputLayer!.batchInputShape, dtype: this.inputLayer!.dtype ?? 'float32' });
+      if (i === 0) {
+        const input = this.inputLayer!;
+        config.batchInputShape = input.batchInputShape;
+        config.dtype = input.dtype ?? 'float32';
+      }
       return { className: l.className, config };
     });
     return { name: this.name, layers };

@@ -55,7 +55,12 @@ export function standardizeX(model: Model, x: ModelData, what: string): HostArra
  * y as host arrays checked against the target placeholders; `examples` (from x) lets a bare
  * TypedArray of one value per example be recognised (class ids given for one-hot targets).
  */
-export function standardizeY(model: Model, y: ModelData, what: string, examples?: number): HostArray[] {
+export function standardizeY(
+  model: Model,
+  y: ModelData,
+  what: string,
+  examples?: number,
+): HostArray[] {
   if (y === undefined || y === null) throw new Error(`${what}: y (the targets) is required`);
   const targets = model.training!.targets;
   const names = model.outputNames();

@@ -31,7 +31,8 @@ export function formatShape(s: (number | null)[]): string {
   return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
 }
 
-const count = (vars: { shape: number[] }[]) => vars.reduce((n, v) => n + v.shape.reduce((a, b) => a * b, 1), 0);
+const count = (vars: { shape: number[] }[]) =>
+  vars.reduce((n, v) => n + v.shape.reduce((a, b) => a * b, 1), 0);
 
 /** Thousands separators as Python's '{:,}'. */
 const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -52,7 +53,10 @@ export function printSummary(model: Model, opts: SummaryOptions): void {
   const nodes = net.nodes;
   const consumers = new Map<unknown, number>();
   for (const n of nodes) for (const t of n.inputs) consumers.set(t, (consumers.get(t) ?? 0) + 1);
-  const chain = model.className === 'Sequential' || (nodes.every((n) => n.inputs.length <= 1) && [...consumers.values()].every((c) => c <= 1));
+  // A chain (each node reads one tensor, each tensor read once) needs no "Connected to".
+  const linear =
+    nodes.every((n) => n.inputs.length <= 1) && [...consumers.values()].every((c) => c <= 1);
+  const chain = model.className === 'Sequential' || linear;
   const lineLength = opts.lineLength ?? (chain ? 65 : 98);
   const fractions = opts.positions ?? (chain ? [0.45, 0.85, 1] : [0.33, 0.55, 0.67, 1]);
   const positions = fractions.map((p) => (p <= 1 ? Math.floor(lineLength * p) : p));
@@ -66,9 +70,9 @@ export function printSummary(model: Model, opts: SummaryOptions): void {
   print('='.repeat(lineLength));
   layers.forEach((layer, i) => {
     const own = nodes.filter((n) => n.layer === layer);
-    const shape = own.length === 1
-      ? own[0].outputs.length === 1 ? formatShape([...own[0].outputs[0].shape]) : `[${own[0].outputs.map((t) => formatShape([...t.shape])).join(', ')}]`
-      : 'multiple';
+    const shapes = own.length === 1 ? own[0].outputs.map((t) => formatShape([...t.shape])) : [];
+    let shape = shapes.length === 1 ? shapes[0] : `[${shapes.join(', ')}]`;
+    if (own.length !== 1) shape = 'multiple';
     const params = layer instanceof InputLayer ? 0 : layer.countParams();
     const row = [`${layer.name} (${layer.className})`, shape, String(params)];
     if (chain) {

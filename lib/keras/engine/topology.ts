@@ -52,8 +52,9 @@ export function buildNetwork(inputs: Tensor[], outputs: Tensor[], what: string):
     if (node.layer instanceof InputLayer) {
       if (!inputs.includes(t)) {
         throw new Error(
-          `${what}: graph disconnected: cannot obtain value for tensor ${t.name} at layer '${node.layer.name}' ` +
-            `(not among the model's inputs). The following previous layers were accessed without issue: [${reached.join(', ')}]`,
+          `${what}: graph disconnected: cannot obtain value for tensor ${t.name} at layer ` +
+            `'${node.layer.name}' (not among the model's inputs). The following previous layers ` +
+            `were accessed without issue: [${reached.join(', ')}]`,
         );
       }
     } else {
@@ -107,7 +108,9 @@ export function runNetwork(net: Network, inputs: Tensor[], kwargs: CallArgs): Te
   for (const node of net.nodes) {
     if (node.layer instanceof InputLayer) continue;
     const ins = node.inputs.map((t) => map.get(t)!);
-    const args: CallArgs = kwargs.training !== undefined ? { ...node.callArgs, training: kwargs.training } : node.callArgs;
+    const args: CallArgs = kwargs.training === undefined
+      ? node.callArgs
+      : { ...node.callArgs, training: kwargs.training };
     const out = node.layer.apply(ins.length === 1 ? ins[0] : ins, args);
     const outs = Array.isArray(out) ? out : [out];
     node.outputs.forEach((t, i) => map.set(t, outs[i]));

@@ -23,7 +23,7 @@ import { getOptimizer } from '../optimizers/index.js';
 import type { Model } from './model.js';
 
 export interface CompileArgs {
-  /** 'adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta', a tf.keras optimizer or a tf.train optimizer. */
+  /** A name ('adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta'), a tf.keras or tf.train optimizer. */
   optimizer: OptimizerIdentifier;
   /** One loss for every output, a list (one per output) or an object keyed by output layer name. */
   loss: LossIdentifier | LossIdentifier[] | Record<string, LossIdentifier>;
@@ -45,7 +45,7 @@ export interface CompiledConfig {
 
 export interface TrainingGraph {
   targets: Tensor[];
-  /** Names of the values in `fetches`: 'loss', then metrics ('acc'; 'dense_1_acc' for several outputs). */
+  /** Names of `fetches`: 'loss', then the metrics ('acc'; 'dense_1_acc' with several outputs). */
   names: string[];
   /** [total loss, ...] aligned with names. */
   fetches: Tensor[];
@@ -53,7 +53,12 @@ export interface TrainingGraph {
 }
 
 /** Per output: one value for all, a list, or an object by output layer name. */
-function perOutput<T>(spec: T | T[] | Record<string, T>, names: string[], what: string, isLeaf: (v: unknown) => boolean): T[] {
+function perOutput<T>(
+  spec: T | T[] | Record<string, T>,
+  names: string[],
+  what: string,
+  isLeaf: (v: unknown) => boolean,
+): T[] {
   if (Array.isArray(spec) && !isLeaf(spec)) {
     if (spec.length !== names.length) {
       throw new Error(
@@ -65,7 +70,12 @@ function perOutput<T>(spec: T | T[] | Record<string, T>, names: string[], what: 
   }
   if (spec && typeof spec === 'object' && !isLeaf(spec)) {
     const rec = spec as Record<string, T>;
-    for (const k of Object.keys(rec)) if (!names.includes(k)) throw new Error(`compile: ${what} names an unknown output '${k}' (outputs: ${names.join(', ')})`);
+    for (const k of Object.keys(rec)) {
+      if (!names.includes(k)) {
+        const known = names.join(', ');
+        throw new Error(`compile: ${what} names an unknown output '${k}' (outputs: ${known})`);
+      }
+    }
     return names.map((n) => {
       if (!(n in rec)) throw new Error(`compile: ${what} has no entry for output '${n}'`);
       return rec[n];
@@ -84,7 +94,10 @@ export function resolveCompile(model: Model, args: CompileArgs): CompiledConfig 
   }
   const optimizer = getOptimizer(args.optimizer, 'compile');
   const names = model.outputNames();
-  const isLoss = (v: unknown) => typeof v === 'string' || typeof v === 'function' || (v !== null && typeof v === 'object' && 'call' in (v as object));
+  const isLoss = (v: unknown) =>
+    typeof v === 'string' ||
+    typeof v === 'function' ||
+    (!!v && typeof v === 'object' && 'call' in v);
   const losses = perOutput(args.loss, names, 'loss', isLoss).map((l) => getLoss(l, 'compile'));
   const metricsSpec = args.metrics ?? [];
   const metrics = Array.isArray(metricsSpec)
@@ -92,7 +105,9 @@ export function resolveCompile(model: Model, args: CompileArgs): CompiledConfig 
     : perOutput<MetricIdentifier[]>(metricsSpec, names, 'metrics', () => false);
   // Validate metric names now (the output shape only decides what 'accuracy' means).
   metrics.forEach((ms, i) => ms.forEach((m) => getMetric(m, losses[i], [null, 2], 'compile')));
-  const lossWeights = args.lossWeights === undefined ? names.map(() => 1) : perOutput(args.lossWeights, names, 'lossWeights', (v) => typeof v === 'number');
+  const lossWeights = args.lossWeights === undefined
+    ? names.map(() => 1)
+    : perOutput(args.lossWeights, names, 'lossWeights', (v) => typeof v === 'number');
   lossWeights.forEach((w) => {
     if (typeof w !== 'number' || !Number.isFinite(w)) {
       throw new Error(`compile: lossWeights must be finite numbers, got ${String(w)}`);
@@ -116,7 +131,9 @@ export function buildTrainingGraph(model: Model, c: CompiledConfig): TrainingGra
     const perOutput = nameScope('loss', () =>
       outs.map((o, i) => {
         let l = c.losses[i].call(targets[i], o);
-        if (l.shape.length > 1) l = reduceMean(l, [...Array(l.shape.length - 1).keys()].map((d) => d + 1));
+        // Per-example losses of sequences ([batch, steps]) are averaged over the steps too.
+        const extra = [...Array(l.shape.length).keys()].slice(1);
+        if (extra.length) l = reduceMean(l, extra);
         return reduceMean(l);
       }),
     );
@@ -154,7 +171,8 @@ export function buildTrainOp(model: Model, c: CompiledConfig, tg: TrainingGraph)
   const st = c.optimizer.state(g);
   return atTopLevel(g, () =>
     nameScope('training', () => {
-      const step = st.optimizer.minimize(tg.fetches[0], { varList: vars, globalStep: st.iterations });
+      const loss = tg.fetches[0];
+      const step = st.optimizer.minimize(loss, { varList: vars, globalStep: st.iterations });
       return group([step, ...model.updates], 'train');
     }),
   );
