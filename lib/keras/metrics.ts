@@ -52,7 +52,12 @@ export type MetricIdentifier = string | MetricFunction;
  * The metric function and its name in logs/History (the user's spelling: 'acc' stays 'acc').
  * `outputShape` and `loss` choose what 'accuracy' means.
  */
-export function getMetric(id: MetricIdentifier, loss: Loss, outputShape: (number | null)[], what = 'compile'): { name: string; fn: MetricFunction } {
+export function getMetric(
+  id: MetricIdentifier,
+  loss: Loss,
+  outputShape: (number | null)[],
+  what = 'compile',
+): { name: string; fn: MetricFunction } {
   if (typeof id === 'function') return { name: id.name || 'metric', fn: id };
   if (typeof id !== 'string') {
     throw new Error(
@@ -68,7 +73,8 @@ export function getMetric(id: MetricIdentifier, loss: Loss, outputShape: (number
       const threshold = loss.fromLogits ? 0 : 0.5;
       return { name: id, fn: (t, p) => binaryAccuracy(t, p, threshold) };
     }
-    return { name: id, fn: loss.kind === 'sparse' ? sparseCategoricalAccuracy : categoricalAccuracy };
+    const fn = loss.kind === 'sparse' ? sparseCategoricalAccuracy : categoricalAccuracy;
+    return { name: id, fn };
   }
   const fn = BY_NAME[key];
   if (!fn) {

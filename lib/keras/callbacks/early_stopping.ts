@@ -70,7 +70,9 @@ export class EarlyStopping extends Callback {
       this.stoppedEpoch = epoch;
       this.model!.stopTraining = true;
       if (this.args.restoreBestWeights && this.bestWeights) {
-        if (this.args.verbose) console.log('Restoring model weights from the end of the best epoch.');
+        if (this.args.verbose) {
+          console.log('Restoring model weights from the end of the best epoch.');
+        }
         this.model!.setWeights(this.bestWeights);
       }
     }

@@ -108,7 +108,12 @@ export class ReduceLROnPlateau extends Callback {
       if (old > this.minLr) {
         const next = Math.max(old * this.factor, this.minLr);
         setLearningRate(this.model!, next);
-        if (this.args.verbose) console.log(`Epoch ${String(epoch + 1).padStart(5, '0')}: ReduceLROnPlateau reducing learning rate to ${next}.`);
+        if (this.args.verbose) {
+          console.log(
+            `Epoch ${String(epoch + 1).padStart(5, '0')}: ReduceLROnPlateau reducing ` +
+              `learning rate to ${next}.`,
+          );
+        }
         this.cooldownCounter = this.cooldown;
         this.wait = 0;
       }
@@ -137,7 +142,12 @@ export class LearningRateScheduler extends Callback {
       );
     }
     setLearningRate(this.model!, lr);
-    if (this.verbose) console.log(`\nEpoch ${String(epoch + 1).padStart(5, '0')}: LearningRateScheduler setting learning rate to ${lr}.`);
+    if (this.verbose) {
+      console.log(
+        `\nEpoch ${String(epoch + 1).padStart(5, '0')}: LearningRateScheduler setting ` +
+          `learning rate to ${lr}.`,
+      );
+    }
   }
   override onEpochEnd(_epoch: number, logs: Logs): void {
     logs.lr = getLearningRate(this.model!);

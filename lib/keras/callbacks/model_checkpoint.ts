@@ -98,10 +98,17 @@ export class ModelCheckpoint extends Callback {
       const current = this.monitor.read(logs);
       if (current === undefined) return;
       if (!this.monitor.improves(current, this.best)) {
-        if (this.args.verbose) console.log(`${tag}: ${this.monitor.key} did not improve from ${this.best.toFixed(5)}`);
+        if (this.args.verbose) {
+          console.log(`${tag}: ${this.monitor.key} did not improve from ${this.best.toFixed(5)}`);
+        }
         return;
       }
-      if (this.args.verbose) console.log(`${tag}: ${this.monitor.key} improved from ${this.best.toFixed(5)} to ${current.toFixed(5)}, saving model to ${path}`);
+      if (this.args.verbose) {
+        console.log(
+          `${tag}: ${this.monitor.key} improved from ${this.best.toFixed(5)} to ` +
+            `${current.toFixed(5)}, saving model to ${path}`,
+        );
+      }
       this.best = current;
     } else if (this.args.verbose) {
       console.log(`${tag}: saving model to ${path}`);

@@ -10,10 +10,10 @@ import { cast, gather } from '../../ops/index_ops.js';
 import type { Tensor } from '../../tensor.js';
 import type { LayerArgs, LayerConfig, SymbolicShape } from '../engine/layer.js';
 import { Layer } from '../engine/layer.js';
-import type { InitializerIdentifier, RegularizerIdentifier } from './args.js';
-import {
-  getInitializer, getRegularizer, serializeInitializer, serializeRegularizer,
-} from './args.js';
+import type { InitializerIdentifier } from '../initializers.js';
+import { getInitializer, serializeInitializer } from '../initializers.js';
+import type { RegularizerIdentifier } from '../regularizers.js';
+import { getRegularizer, serializeRegularizer } from '../regularizers.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Vocabulary size: ids are in [0, inputDim). */
@@ -37,9 +37,18 @@ export class Embedding extends Layer {
   private readonly init: Initializer;
 
   /** `new tf.keras.layers.Embedding(1000, 64, { inputLength: 10 })` */
-  constructor(inputDim: number | EmbeddingArgs, outputDim?: number, args: Omit<EmbeddingArgs, 'inputDim' | 'outputDim'> = {}) {
-    const a: EmbeddingArgs = typeof inputDim === 'object' ? inputDim : { ...args, inputDim, outputDim: outputDim as number };
-    const shaped = a.inputLength !== undefined && !a.inputShape && !a.batchInputShape ? { ...a, inputShape: [a.inputLength] } : a;
+  constructor(
+    inputDim: number | EmbeddingArgs,
+    outputDim?: number,
+    args: Omit<EmbeddingArgs, 'inputDim' | 'outputDim'> = {},
+  ) {
+    const a: EmbeddingArgs = typeof inputDim === 'object'
+      ? inputDim
+      : { ...args, inputDim, outputDim: outputDim as number };
+    // As Keras: inputLength alone gives the input shape of a Sequential's first layer.
+    const shapeGiven = !!a.inputShape || !!a.batchInputShape;
+    const fromLength = a.inputLength !== undefined && !shapeGiven;
+    const shaped = fromLength ? { ...a, inputShape: [a.inputLength as number] } : a;
     super(shaped);
     this.args = a;
     const what = this.describe();

@@ -4,7 +4,8 @@ import { Layer } from '../engine/layer.js';
 import type { LayerConfig } from '../engine/layer.js';
 import { LeakyReLU } from './activations.js';
 import { Conv2D, Conv2DTranspose } from './conv.js';
-import { Activation, Dense, Dropout, Flatten, Reshape } from './core.js';
+import { Activation, Dropout, Flatten, Reshape } from './core.js';
+import { Dense } from './dense.js';
 import { Embedding } from './embeddings.js';
 import { Add, Concatenate } from './merge.js';
 import { BatchNormalization } from './normalization.js';
@@ -12,14 +13,16 @@ import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from './poolin
 import { UpSampling2D, ZeroPadding2D } from './reshaping.js';
 
 export {
-  Layer, InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose, MaxPooling2D,
-  AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D, ZeroPadding2D, Concatenate, Add,
+  Layer, InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose,
+  MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D,
+  ZeroPadding2D, Concatenate, Add,
   LeakyReLU, Embedding,
 };
 export type { LayerArgs, LayerConfig, SymbolicShape, AddWeightOptions } from '../engine/layer.js';
 export type { InputLayerArgs } from '../engine/input_layer.js';
 export type { CallArgs } from '../engine/node.js';
-export type { DenseArgs, ReshapeArgs, DropoutArgs, ActivationArgs } from './core.js';
+export type { ReshapeArgs, DropoutArgs, ActivationArgs } from './core.js';
+export type { DenseArgs } from './dense.js';
 export type { Conv2DArgs } from './conv.js';
 export type { Pooling2DArgs } from './pooling.js';
 export type { BatchNormalizationArgs } from './normalization.js';
@@ -32,11 +35,12 @@ type LayerClass = new (config: never) => Layer;
 
 /** The built-in layer classes by Keras class name. */
 export const LAYER_CLASSES: Record<string, LayerClass> = {
-  InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose, MaxPooling2D, AveragePooling2D,
-  GlobalAveragePooling2D, BatchNormalization, UpSampling2D, ZeroPadding2D, Concatenate, Add, LeakyReLU, Embedding,
+  InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose, MaxPooling2D,
+  AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D, ZeroPadding2D,
+  Concatenate, Add, LeakyReLU, Embedding,
 };
 
-/** Builds a built-in layer from its config (every constructor also takes the options object alone). */
+/** A built-in layer from its config (every constructor also takes the options object alone). */
 export function layerFromConfig(className: string, config: LayerConfig): Layer | null {
   const cls = LAYER_CLASSES[className];
   return cls ? new cls(config as never) : null;

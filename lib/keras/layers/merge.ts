@@ -35,7 +35,9 @@ export class Concatenate extends Layer {
     const xs = atLeastTwo(inputs, 'Concatenate');
     const rank = xs[0].shape.length;
     const axis = this.axis < 0 ? this.axis + rank : this.axis;
-    const ok = axis >= 0 && axis < rank && xs.every((x) => x.shape.length === rank && x.shape.every((d, i) => i === axis || sameDim(d, xs[0].shape[i])));
+    const matches = (x: Tensor) =>
+      x.shape.length === rank && x.shape.every((d, i) => i === axis || sameDim(d, xs[0].shape[i]));
+    const ok = axis >= 0 && axis < rank && xs.every(matches);
     if (!ok) {
       throw new Error(
         `a Concatenate layer requires inputs with matching shapes except for the concat axis ` +
@@ -58,7 +60,9 @@ export class Add extends Layer {
   override call(inputs: Tensor | Tensor[]): Tensor {
     const xs = atLeastTwo(inputs, 'Add');
     const s = xs[0].shape;
-    if (!xs.every((x) => x.shape.length === s.length && x.shape.every((d, i) => sameDim(d, s[i])))) {
+    const same = (x: Tensor) =>
+      x.shape.length === s.length && x.shape.every((d, i) => sameDim(d, s[i]));
+    if (!xs.every(same)) {
       throw new Error(
         `an Add layer requires inputs of the same shape; got inputs shapes: ` +
           `${xs.map((x) => shapeString(x.shape)).join(', ')}`,

@@ -12,11 +12,11 @@ import { learningPhase } from '../backend.js';
 import type { LayerArgs, LayerConfig, SymbolicShape } from '../engine/layer.js';
 import { Layer } from '../engine/layer.js';
 import type { CallArgs } from '../engine/node.js';
-import type { InitializerIdentifier, RegularizerIdentifier } from './args.js';
-import {
-  getInitializer, getRegularizer, serializeInitializer, serializeRegularizer,
-} from './args.js';
-import { oneShape } from './core.js';
+import { oneShape } from './layer_args.js';
+import type { InitializerIdentifier } from '../initializers.js';
+import { getInitializer, serializeInitializer } from '../initializers.js';
+import type { RegularizerIdentifier } from '../regularizers.js';
+import { getRegularizer, serializeRegularizer } from '../regularizers.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Only -1 (the channels of NHWC, or the features of [batch, features]). */
@@ -81,10 +81,19 @@ export class BatchNormalization extends Layer {
     }
     const a = this.args;
     const what = this.describe();
-    if (a.scale ?? true) this.gamma = this.addWeight('gamma', [c], { initializer: this.init.gamma, regularizer: getRegularizer(a.gammaRegularizer, what) });
-    if (a.center ?? true) this.beta = this.addWeight('beta', [c], { initializer: this.init.beta, regularizer: getRegularizer(a.betaRegularizer, what) });
-    this.movingMean = this.addWeight('moving_mean', [c], { initializer: this.init.mean, trainable: false });
-    this.movingVariance = this.addWeight('moving_variance', [c], { initializer: this.init.variance, trainable: false });
+    const init = this.init;
+    if (a.scale ?? true) {
+      const regularizer = getRegularizer(a.gammaRegularizer, what);
+      this.gamma = this.addWeight('gamma', [c], { initializer: init.gamma, regularizer });
+    }
+    if (a.center ?? true) {
+      const regularizer = getRegularizer(a.betaRegularizer, what);
+      this.beta = this.addWeight('beta', [c], { initializer: init.beta, regularizer });
+    }
+    // The moving statistics are weights too (saved), but not trained.
+    const moving = (initializer: typeof init.mean) => ({ initializer, trainable: false });
+    this.movingMean = this.addWeight('moving_mean', [c], moving(init.mean));
+    this.movingVariance = this.addWeight('moving_variance', [c], moving(init.variance));
   }
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
@@ -100,7 +109,8 @@ export class BatchNormalization extends Layer {
       movingMean: this.movingMean!,
       movingVar: this.movingVariance!,
     };
-    return batchNormApply(x, p, { momentum: this.momentum, epsilon: this.epsilon, training }, this.describe());
+    const opts = { momentum: this.momentum, epsilon: this.epsilon, training };
+    return batchNormApply(x, p, opts, this.describe());
   }
 
   override getConfig(): LayerConfig {

@@ -21,7 +21,8 @@ abstract class Pooling2D extends Layer {
   readonly strides: [number, number];
   readonly padding: 'SAME' | 'VALID';
   constructor(poolSize: Pair | Pooling2DArgs | undefined, args: Omit<Pooling2DArgs, 'poolSize'>) {
-    const a: Pooling2DArgs = typeof poolSize === 'object' && !Array.isArray(poolSize) ? poolSize : { ...args, poolSize };
+    const isOptions = typeof poolSize === 'object' && !Array.isArray(poolSize);
+    const a: Pooling2DArgs = isOptions ? poolSize : { ...args, poolSize };
     super(a);
     const what = this.describe();
     this.poolSize = pair(a.poolSize ?? 2, 'poolSize', what);
@@ -35,11 +36,12 @@ abstract class Pooling2D extends Layer {
     return f(x, [1, ...this.poolSize, 1], [1, ...this.strides, 1], this.padding);
   }
   override getConfig(): LayerConfig {
-    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding.toLowerCase() };
+    const padding = this.padding.toLowerCase();
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding };
   }
 }
 
-/** Max over each window, per channel: `new tf.keras.layers.MaxPooling2D(2)` or `({ poolSize: 2 })`. */
+/** Max over each window, per channel: `new tf.keras.layers.MaxPooling2D(2)`. */
 export class MaxPooling2D extends Pooling2D {
   static override className = 'MaxPooling2D';
   constructor(poolSize?: Pair | Pooling2DArgs, args: Omit<Pooling2DArgs, 'poolSize'> = {}) {

@@ -30,7 +30,8 @@ export class UpSampling2D extends Layer {
   static override className = 'UpSampling2D';
   readonly size: [number, number];
   constructor(size?: Pair | UpSampling2DArgs, args: Omit<UpSampling2DArgs, 'size'> = {}) {
-    const a: UpSampling2DArgs = typeof size === 'object' && !Array.isArray(size) ? size : { ...args, size };
+    const isOptions = typeof size === 'object' && !Array.isArray(size);
+    const a: UpSampling2DArgs = isOptions ? size : { ...args, size };
     super(a);
     this.size = pair(a.size ?? 2, 'size', this.describe());
     if ((a.interpolation ?? 'nearest') !== 'nearest') {
@@ -64,15 +65,24 @@ export interface ZeroPadding2DArgs extends LayerArgs {
 export class ZeroPadding2D extends Layer {
   static override className = 'ZeroPadding2D';
   readonly padding: [[number, number], [number, number]];
-  constructor(padding?: Padding2D | ZeroPadding2DArgs, args: Omit<ZeroPadding2DArgs, 'padding'> = {}) {
-    const a: ZeroPadding2DArgs = typeof padding === 'object' && !Array.isArray(padding) ? padding : { ...args, padding };
+  constructor(
+    padding?: Padding2D | ZeroPadding2DArgs,
+    args: Omit<ZeroPadding2DArgs, 'padding'> = {},
+  ) {
+    const isOptions = typeof padding === 'object' && !Array.isArray(padding);
+    const a: ZeroPadding2DArgs = isOptions ? padding : { ...args, padding };
     super(a);
     const p = a.padding ?? 1;
     const ok = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
     let full: [[number, number], [number, number]] | null = null;
     if (typeof p === 'number') full = [[p, p], [p, p]];
-    else if (Array.isArray(p) && p.length === 2 && typeof p[0] === 'number') full = [[p[0], p[0]], [p[1] as number, p[1] as number]];
-    else if (Array.isArray(p) && p.length === 2 && Array.isArray(p[0]) && Array.isArray(p[1])) full = [[p[0][0], p[0][1]], [p[1][0], p[1][1]]];
+    else if (Array.isArray(p) && p.length === 2) {
+      const [rows, cols] = p;
+      if (typeof rows === 'number' && typeof cols === 'number') full = [[rows, rows], [cols, cols]];
+      else if (Array.isArray(rows) && Array.isArray(cols)) {
+        full = [[rows[0], rows[1]], [cols[0], cols[1]]];
+      }
+    }
     if (!full || !full.flat().every(ok)) {
       throw new Error(
         `${this.describe()}: padding must be n, [rows, cols] or [[top, bottom], [left, ` +

@@ -36,7 +36,10 @@ export abstract class KerasOptimizer {
   protected constructor(protected readonly hypers: Hypers) {
     for (const [k, v] of Object.entries(hypers)) {
       if (typeof v === 'number' && !(Number.isFinite(v) && v >= 0)) {
-        throw new Error(`tf.keras.optimizers.${this.className}: ${k} must be a non-negative number, got ${v}`);
+        throw new Error(
+          `tf.keras.optimizers.${this.className}: ${k} must be a non-negative number, got ` +
+            `${v}`,
+        );
       }
     }
   }
@@ -82,14 +85,19 @@ export abstract class KerasOptimizer {
 export function optimizerArgs(a: unknown, defaults: Hypers, cls: string): Hypers {
   const what = `tf.keras.optimizers.${cls}`;
   if (a !== undefined && typeof a !== 'number' && (typeof a !== 'object' || a === null)) {
-    throw new Error(`${what}: expected a learning rate or an options object, got ${a === null ? 'null' : typeof a}`);
+    throw new Error(
+      `${what}: expected a learning rate or an options object, got ` +
+        `${a === null ? 'null' : typeof a}`,
+    );
   }
   const o: Record<string, unknown> = typeof a === 'number' ? { learningRate: a } : { ...(a as object) };
   if (o.lr !== undefined) o.learningRate ??= o.lr;
   delete o.lr;
   for (const k of Object.keys(o)) {
     if (!(k in defaults)) {
-      throw new Error(`${what}: unknown option '${k}' (known: ${Object.keys(defaults).join(', ')})`);
+      throw new Error(
+        `${what}: unknown option '${k}' (known: ${Object.keys(defaults).join(', ')})`,
+      );
     }
     if (o[k] === undefined) delete o[k];
   }

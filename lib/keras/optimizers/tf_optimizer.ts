@@ -51,12 +51,19 @@ export class TFOptimizer extends KerasOptimizer {
   override getConfig(): Hypers {
     const cls = this.tfClassName;
     const keys = TF_HYPERS[cls];
-    if (!keys) throw new Error(`TFOptimizer: cannot save a ${cls}; compile with a tf.keras.optimizers optimizer`);
+    if (!keys) {
+      throw new Error(
+        `TFOptimizer: cannot save a ${cls}; compile with a tf.keras.optimizers optimizer`,
+      );
+    }
     const out: Hypers = {};
     for (const k of keys) {
       const v = (this.optimizer as unknown as Record<string, unknown>)[k];
       if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new Error(`TFOptimizer: cannot save a ${cls} whose ${k} is a tensor; use a number or a tf.keras optimizer`);
+        throw new Error(
+          `TFOptimizer: cannot save a ${cls} whose ${k} is a tensor; use a number or a ` +
+            `tf.keras optimizer`,
+        );
       }
       out[k] = v;
     }

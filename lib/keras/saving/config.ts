@@ -10,8 +10,8 @@ import type { Layer, LayerConfig } from '../engine/layer.js';
 import type { Model } from '../engine/model.js';
 import type { CallArgs } from '../engine/node.js';
 import { getHistory } from '../engine/node.js';
-import { getActivation } from '../layers/args.js';
 import { networkNodeIndex } from '../engine/topology.js';
+import { getActivation } from '../activations.js';
 
 /** Classes and functions a model file names but nodeflow does not know (custom layers, losses…). */
 export type CustomObjects = Record<string, unknown>;
