@@ -18,7 +18,9 @@ export function l1l2(opts: { l1?: number; l2?: number } = {}): KerasRegularizer 
   const c = { l1: opts.l1 ?? 0, l2: opts.l2 ?? 0 };
   for (const [k, v] of Object.entries(c)) {
     if (typeof v !== 'number' || !(v >= 0)) {
-      throw new Error(`tf.keras.regularizers: ${k} must be a non-negative number, got ${String(v)}`);
+      throw new Error(
+        `tf.keras.regularizers: ${k} must be a non-negative number, got ${String(v)}`,
+      );
     }
   }
   const fn = (w: Tensor): Tensor => {
@@ -44,11 +46,17 @@ export function l2(l = 0.01): KerasRegularizer {
 /** A regularizer function, or { l1, l2 } (as written in model files), or none. */
 export type RegularizerIdentifier = Regularizer | { l1?: number; l2?: number } | null;
 
-export function getRegularizer(r: RegularizerIdentifier | undefined, layer: string): Regularizer | null {
+export function getRegularizer(
+  r: RegularizerIdentifier | undefined,
+  layer: string,
+): Regularizer | null {
   if (r === undefined || r === null) return null;
   if (typeof r === 'function') return r;
   if (typeof r === 'object') return l1l2(r);
-  throw new Error(`${layer}: a regularizer must be tf.keras.regularizers.l1/l2/l1l2 or a function, got ${typeof r}`);
+  throw new Error(
+    `${layer}: a regularizer must be tf.keras.regularizers.l1/l2/l1l2 or a function, got ` +
+      `${typeof r}`,
+  );
 }
 
 /** { l1, l2 }, or null; a custom function cannot be saved. */
@@ -60,7 +68,10 @@ export function serializeRegularizer(
   if (typeof r === 'function') {
     const c = (r as Partial<KerasRegularizer>).config;
     if (!c) {
-      throw new Error(`${layer}: cannot save a custom regularizer function; use tf.keras.regularizers.l1, l2 or l1l2`);
+      throw new Error(
+        `${layer}: cannot save a custom regularizer function; use tf.keras.regularizers.l1, ` +
+          `l2 or l1l2`,
+      );
     }
     return { ...c };
   }

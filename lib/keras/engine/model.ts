@@ -19,7 +19,8 @@ import { checkGraphMode, getSession, getValue, initializeVariables, setValue } f
 import type { History } from '../callbacks/callback.js';
 import type { KerasOptimizer } from '../optimizers/index.js';
 import { networkConfig } from '../saving/config.js';
-import { loadWeightsFile, saveModel, saveWeightsFile } from '../saving/save.js';
+import { saveModel } from '../saving/save.js';
+import { loadWeightsFile, saveWeightsFile } from '../saving/weights_file.js';
 import type { DataLike, ModelData } from './data.js';
 import { evaluateModel, fitModel, oneBatch, predictModel } from './execution.js';
 import type { EvaluateArgs, FitArgs } from './fit_loop.js';

@@ -5,15 +5,15 @@
  * again in dependency order. Layer classes are found by className, custom ones in customObjects.
  */
 import type { Tensor } from '../../tensor.js';
+import { getActivation } from '../activations.js';
 import { InputLayer } from '../engine/input_layer.js';
 import type { Layer, LayerConfig } from '../engine/layer.js';
 import type { Model } from '../engine/model.js';
 import type { CallArgs } from '../engine/node.js';
 import { getHistory } from '../engine/node.js';
 import { networkNodeIndex } from '../engine/topology.js';
-import { getActivation } from '../activations.js';
 
-/** Classes and functions a model file names but nodeflow does not know (custom layers, losses…). */
+/** Classes and functions a model file names but nodeflow does not know (custom layers, losses). */
 export type CustomObjects = Record<string, unknown>;
 
 /** [layer name, node index, tensor index] (and the call's arguments, for inbound nodes). */
@@ -30,9 +30,11 @@ interface FunctionalLayerEntry extends LayerEntry {
   inboundNodes: InboundRef[][];
 }
 
+/** Where t comes from, with the node counted among the layer's nodes in this model. */
 function ref(model: Model, t: Tensor): TensorRef {
   const h = getHistory(t)!;
-  return [h.layer.name, networkNodeIndex(model.network!, h.layer.inboundNodes[h.nodeIndex]), h.tensorIndex];
+  const node = h.layer.inboundNodes[h.nodeIndex];
+  return [h.layer.name, networkNodeIndex(model.network!, node), h.tensorIndex];
 }
 
 /** The topology of a functional model. */
@@ -56,14 +58,17 @@ export function networkConfig(model: Model): LayerConfig {
 
 // ---------------------------------------------------------------- rebuilding
 
-/** Built in by index.ts (which knows every layer class), to keep this file free of cycles. */
-let registry: Record<string, (config: LayerConfig, custom: CustomObjects) => Layer> = {};
+type LayerFactory = (config: LayerConfig, custom: CustomObjects) => Layer;
+
+/** Set by keras/index.ts (which knows every layer class), so this file imports none of them. */
+let registry: Record<string, LayerFactory> = {};
+
 /** @internal */
-export function setLayerRegistry(r: typeof registry): void {
+export function setLayerRegistry(r: Record<string, LayerFactory>): void {
   registry = r;
 }
 
-/** Replaces activation names that are custom functions by the functions. */
+/** Replaces an activation name that is a custom function by the function. */
 function withCustomActivation(config: LayerConfig, custom: CustomObjects): LayerConfig {
   const a = config.activation;
   if (typeof a !== 'string') return config;
@@ -81,13 +86,17 @@ function withCustomActivation(config: LayerConfig, custom: CustomObjects): Layer
 
 /** A layer (or a nested model) from { className, config }. */
 export function deserializeLayer(entry: LayerEntry, custom: CustomObjects = {}): Layer {
-  if (!entry || typeof entry.className !== 'string' || !entry.config || typeof entry.config !== 'object') {
+  const ok = !!entry && typeof entry.className === 'string' && typeof entry.config === 'object';
+  if (!ok || !entry.config) {
     throw new Error(`loadModel: malformed layer entry ${JSON.stringify(entry)?.slice(0, 200)}`);
   }
   const config = withCustomActivation(entry.config, custom);
   const userClass = custom[entry.className];
   if (typeof userClass === 'function') {
-    const cls = userClass as { fromConfig?: (c: LayerConfig) => Layer; new (c: LayerConfig): Layer };
+    const cls = userClass as {
+      fromConfig?: (c: LayerConfig) => Layer;
+      new (c: LayerConfig): Layer;
+    };
     return cls.fromConfig ? cls.fromConfig(config) : new cls(config);
   }
   const make = registry[entry.className];
@@ -101,25 +110,32 @@ export function deserializeLayer(entry: LayerEntry, custom: CustomObjects = {}):
     return make(config, custom);
   } catch (e) {
     const msg = (e as Error).message;
-    const named = msg.includes(`'${String(entry.config.name)}'`);
-    throw new Error(`loadModel: ${named ? '' : `cannot rebuild the ${entry.className} layer '${String(entry.config.name)}': `}${msg}`);
+    const name = String(entry.config.name);
+    // Layer errors usually name the layer already.
+    if (msg.includes(`'${name}'`)) throw new Error(`loadModel: ${msg}`);
+    throw new Error(`loadModel: cannot rebuild the ${entry.className} layer '${name}': ${msg}`);
   }
 }
 
 /** Rebuilds a functional model's layers and calls; returns its inputs and outputs. */
-export function rebuildNetwork(config: LayerConfig, custom: CustomObjects): { inputs: Tensor[]; outputs: Tensor[] } {
+export function rebuildNetwork(
+  config: LayerConfig,
+  custom: CustomObjects,
+): { inputs: Tensor[]; outputs: Tensor[] } {
   const entries = config.layers as FunctionalLayerEntry[];
   if (!Array.isArray(entries)) throw new Error('loadModel: the model config has no layers list');
+  // Per layer name: the output tensors of each of its calls, in order.
   const outputs = new Map<string, Tensor[][]>();
   const layers = new Map<string, Layer>();
   for (const e of entries) {
-    const layer = e.className === 'InputLayer' ? new InputLayer(e.config as never) : deserializeLayer(e, custom);
+    const input = e.className === 'InputLayer';
+    const layer = input ? new InputLayer(e.config as never) : deserializeLayer(e, custom);
     layers.set(e.name, layer);
     outputs.set(e.name, layer instanceof InputLayer ? [[layer.placeholder]] : []);
   }
+  const tensorOf = ([name, node, index]: TensorRef) => outputs.get(name)?.[node]?.[index];
   // Apply each call once its inputs exist (a shared layer's later calls may wait on others).
   const pending = entries.filter((e) => e.className !== 'InputLayer').map((e) => ({ e, next: 0 }));
-  const tensorOf = ([name, node, index]: TensorRef): Tensor | undefined => outputs.get(name)?.[node]?.[index];
   for (let progress = true; progress; ) {
     progress = false;
     for (const p of pending) {
@@ -127,7 +143,9 @@ export function rebuildNetwork(config: LayerConfig, custom: CustomObjects): { in
         const refs = p.e.inboundNodes[p.next];
         const ins = refs.map((r) => tensorOf([r[0], r[1], r[2]]));
         if (ins.some((t) => !t)) break;
-        const out = layers.get(p.e.name)!.apply(ins.length === 1 ? ins[0]! : (ins as Tensor[]), refs[0]?.[3] ?? {});
+        const args = refs[0]?.[3] ?? {};
+        const layer = layers.get(p.e.name)!;
+        const out = layer.apply(ins.length === 1 ? ins[0]! : (ins as Tensor[]), args);
         outputs.get(p.e.name)!.push(Array.isArray(out) ? out : [out]);
         p.next++;
         progress = true;
@@ -136,10 +154,8 @@ export function rebuildNetwork(config: LayerConfig, custom: CustomObjects): { in
   }
   const stuck = pending.find((p) => p.next < p.e.inboundNodes.length);
   if (stuck) {
-    throw new Error(
-      `loadModel: cannot rebuild the calls of layer '${stuck.e.name}': its inputs are never ` +
-        `produced`,
-    );
+    const name = stuck.e.name;
+    throw new Error(`loadModel: cannot rebuild the calls of '${name}': its inputs never appear`);
   }
   const get = (r: TensorRef, what: string) => {
     const t = tensorOf(r);
