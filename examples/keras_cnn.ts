@@ -15,7 +15,7 @@ const data = await tf.datasets.fashionMnist({ oneHot: true, imageShape: 'nhwc' }
 const model = new tf.keras.Sequential({
   name: 'convnet',
   layers: [
-    new Conv2D(32, 5, { padding: 'same', activation: 'relu', inputShape: [28, 28, 1], name: 'conv1' }),
+    new Conv2D(32, 5, { padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),
     new MaxPooling2D(2),
     new Conv2D(64, 5, { padding: 'same', activation: 'relu', name: 'conv2' }),
     new MaxPooling2D(2),
@@ -45,7 +45,10 @@ const history = await model.fit(data.train.images, data.train.labels, {
   validationData: [data.test.images, data.test.labels],
   callbacks: [
     new tf.keras.callbacks.TensorBoard({ logDir: join(logDir, 'tensorboard') }),
-    new tf.keras.callbacks.ModelCheckpoint(join(logDir, 'best'), { monitor: 'val_accuracy', saveBestOnly: true }),
+    new tf.keras.callbacks.ModelCheckpoint(join(logDir, 'best'), {
+      monitor: 'val_accuracy',
+      saveBestOnly: true,
+    }),
   ],
 });
 const secs = (performance.now() - t0) / 1000;
@@ -56,7 +59,8 @@ history.epoch.forEach((e, i) => {
       `${h.val_accuracy[i].toFixed(4)}`,
   );
 });
-const [, accuracy] = (await model.evaluate(data.test.images, data.test.labels, { batchSize: 1000, verbose: 0 })) as number[];
+const test = [data.test.images, data.test.labels] as const;
+const [, accuracy] = (await model.evaluate(...test, { batchSize: 1000, verbose: 0 })) as number[];
 console.log(
   `test accuracy ${accuracy.toFixed(4)} ` +
     `(${((epochs * data.train.numExamples) / secs).toFixed(0)} examples/s, validation included)`,

@@ -23,7 +23,8 @@ export function checkGraphMode(what: string): void {
   if (executingEagerly()) {
     throw new Error(
       `${what}: tf.keras in nodeflow works in graph mode only (TF 1.x); eager execution is on. ` +
-        'Call tf.disableEagerExecution() before building Keras models, or use tf.GradientTape eagerly.',
+        'Call tf.disableEagerExecution() before building Keras models, or use ' +
+        'tf.GradientTape eagerly.',
     );
   }
 }
@@ -203,7 +204,7 @@ export function uniqueLayerName(base: string, given?: string, oneBasedNames = fa
   return name;
 }
 
-/** Keras' to_snake_case: "Conv2DTranspose" → "conv2d_transpose", "LeakyReLU" → "leaky_re_lu". */
+/** Keras' to_snake_case: "Conv2DTranspose" → "conv2d_transpose", "LeakyReLU" → "leaky_re_lu" */
 export function snakeCase(name: string): string {
   return name
     .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')

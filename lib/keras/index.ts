@@ -39,7 +39,11 @@ export * as utils from './api/utils.js';
 
 // Model files name layers by class; nested models are layers too.
 setLayerRegistry({
-  ...Object.fromEntries(Object.entries(LAYER_CLASSES).map(([k, cls]) => [k, (c: LayerConfig) => new cls(c as never)])),
-  Sequential: (c: LayerConfig, custom: CustomObjects) => modelFromConfig({ className: 'Sequential', config: c }, custom),
-  Model: (c: LayerConfig, custom: CustomObjects) => modelFromConfig({ className: 'Model', config: c }, custom),
+  ...Object.fromEntries(
+    Object.entries(LAYER_CLASSES).map(([k, cls]) => [k, (c: LayerConfig) => new cls(c as never)]),
+  ),
+  Sequential: (config: LayerConfig, custom: CustomObjects) =>
+    modelFromConfig({ className: 'Sequential', config }, custom),
+  Model: (config: LayerConfig, custom: CustomObjects) =>
+    modelFromConfig({ className: 'Model', config }, custom),
 });

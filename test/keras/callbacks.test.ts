@@ -62,7 +62,8 @@ describe('custom callbacks', () => {
     const stopper = { onBatchEnd(this: unknown, b: number) { if (b === 0) m.stopTraining = true; } };
     const h = await m.fit(x, y, { epochs: 5, batchSize: 1, verbose: 0, callbacks: [stopper] });
     expect(h.epoch).toEqual([0]);
-    expect(() => new tf.keras.callbacks.LambdaCallback({ onEpochFinish: () => {} } as never)).toThrow(/unknown hook 'onEpochFinish'/);
+    expect(() => new tf.keras.callbacks.LambdaCallback({ onEpochFinish: () => {} } as never))
+      .toThrow(/unknown hook 'onEpochFinish'/);
   });
 });
 
@@ -96,7 +97,8 @@ describe('EarlyStopping', () => {
   it('warns when the monitored key is missing', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     await linear().fit(x, y, { epochs: 1, verbose: 0, callbacks: [new tf.keras.callbacks.EarlyStopping()] });
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/EarlyStopping conditioned on metric 'val_loss' which is not available. Available metrics are: loss/));
+    expect(warn)
+      .toHaveBeenCalledWith(expect.stringMatching(/EarlyStopping conditioned on metric 'val_loss' which is not available. Available metrics are: loss/));
     warn.mockRestore();
   });
 });
@@ -111,7 +113,8 @@ describe('ModelCheckpoint', () => {
     expect(existsSync(join(dir, 'm-04-1.26', 'model.json'))).toBe(true);
     const back = await tf.keras.models.loadModel(join(dir, 'm-04-1.26'));
     expect(back.getWeights()[0].item()).toBe(m.getWeights()[0].item());
-    expect(() => new tf.keras.callbacks.ModelCheckpoint('x-{epoch:%d}')).toThrow(/unsupported format '\{epoch:%d\}'/);
+    expect(() => new tf.keras.callbacks.ModelCheckpoint('x-{epoch:%d}'))
+      .toThrow(/unsupported format '\{epoch:%d\}'/);
   });
   it('saveWeightsOnly writes weights files every `period` epochs, loadable with loadWeights', async () => {
     const dir = fresh();
@@ -148,8 +151,10 @@ describe('learning-rate callbacks', () => {
     freshGraph();
     const t = new tf.keras.Sequential({ layers: [new L.Dense(1, { inputShape: [1] })] });
     t.compile({ optimizer: new tf.train.AdamOptimizer(0.1), loss: 'mse' });
-    await expect(t.fit(x, y, { verbose: 0, callbacks: [new tf.keras.callbacks.ReduceLROnPlateau()] })).rejects.toThrow(/learning rate is fixed in the graph; compile with a tf\.keras\.optimizers optimizer/);
-    expect(() => new tf.keras.callbacks.ReduceLROnPlateau({ factor: 1 })).toThrow(/factor must be in \[0, 1\)/);
+    await expect(t.fit(x, y, { verbose: 0, callbacks: [new tf.keras.callbacks.ReduceLROnPlateau()] }))
+      .rejects.toThrow(/learning rate is fixed in the graph; compile with a tf\.keras\.optimizers optimizer/);
+    expect(() => new tf.keras.callbacks.ReduceLROnPlateau({ factor: 1 }))
+      .toThrow(/factor must be in \[0, 1\)/);
   });
 });
 
@@ -182,7 +187,8 @@ describe('CSVLogger, TerminateOnNaN, TensorBoard', () => {
     ] });
     expect(h.epoch).toEqual([0]);
     expect(batches.length).toBeLessThan(4);
-    expect(log).toHaveBeenCalledWith(expect.stringMatching(/^Batch \d: Invalid loss, terminating training$/));
+    expect(log)
+      .toHaveBeenCalledWith(expect.stringMatching(/^Batch \d: Invalid loss, terminating training$/));
     log.mockRestore();
   });
   it('TensorBoard writes the graph and per-epoch scalars (and batch scalars and histograms on request)', async () => {

@@ -16,12 +16,20 @@ export function freshGraph(): void {
 }
 
 /** n values in [low, high) from a seeded generator, as float32 or float64. */
-export function randomArray(n: number, seed = 1, low = -1, high = 1, avoid?: (v: number) => boolean): Float64Array {
+export function randomArray(
+  n: number,
+  seed = 1,
+  low = -1,
+  high = 1,
+  avoid?: (v: number) => boolean,
+): Float64Array {
   return uniform(n, low, high, rng(seed), avoid);
 }
 
 /** A stream that records what is written (for progress bars and summaries). */
-export function memoryStream(isTTY: boolean): { isTTY: boolean; text: string; write(s: string): boolean } {
+export function memoryStream(
+  isTTY: boolean): { isTTY: boolean; text: string; write(s: string,
+): boolean } {
   return {
     isTTY,
     text: '',
@@ -49,28 +57,35 @@ export interface KerasGradcheckOptions {
  * graph and session) of L with respect to the input and every trainable weight must match
  * central differences computed by re-running L with perturbed values.
  */
-export async function kerasGradcheck(model: tf.keras.Model, x: Float64Array, opts: KerasGradcheckOptions = {}): Promise<void> {
+export async function kerasGradcheck(
+  model: tf.keras.Model,
+  x: Float64Array,
+  opts: KerasGradcheckOptions = {},
+): Promise<void> {
   const g = model.graph!;
   const input = model.inputs[0];
   const out = model.outputs[0];
   const sess = model.session();
   const weights = model.trainableWeights;
   expect(out.dtype).toBe('float64');
+  const row = input.shape.slice(1) as number[];
+  const xShape = [Math.round(x.length / row.reduce((a, b) => a * b, 1)), ...row];
   const { L, grads } = g.asDefault(() => {
-    const n = Math.round(x.length / input.shape.slice(1).reduce<number>((a, b) => a * (b as number), 1));
-    const wShape = [n, ...out.shape.slice(1)] as number[];
+    const wShape = [xShape[0], ...out.shape.slice(1)] as number[];
     const w = tf.constant(randomArray(wShape.reduce((a, b) => a * b, 1), 99), 'float64', wShape);
     const L = tf.reduceSum(tf.mul(out, w));
     return { L, grads: tf.gradients(L, [input, ...weights]) };
   });
-  const shapeOfX = [Math.round(x.length / input.shape.slice(1).reduce<number>((a, b) => a * (b as number), 1)), ...(input.shape.slice(1) as number[])];
+  const phase = tf.keras.backend.learningPhase(g);
   const feeds = (xv: Float64Array) => {
-    const m = new Map<Tensor, Tensor>([[input, tensorOf(xv, input.dtype, shapeOfX)]]);
-    if (opts.training) m.set(tf.keras.backend.learningPhase(g), tensorOf(Float64Array.of(1), 'bool', []));
+    const m = new Map<Tensor, Tensor>([[input, tensorOf(xv, input.dtype, xShape)]]);
+    if (opts.training) m.set(phase, tensorOf([1], 'bool', []));
     return m;
   };
   model.getWeights().forEach((t) => t.dispose()); // initializes the weights
-  const evalL = async (xv: Float64Array) => ((await sess.run(L, feeds(xv))) as Tensor).item() as number;
+  const evalL = async (xv: Float64Array) => {
+    return ((await sess.run(L, feeds(xv))) as Tensor).item() as number;
+  };
   const analytic = (await sess.run(grads.map((gr) => gr!), feeds(x))) as Tensor[];
   const h = opts.h ?? 1e-6;
   const tol = { atol: opts.atol ?? 1e-6, rtol: opts.rtol ?? 1e-5 };
@@ -121,7 +136,8 @@ export function tensorOf(values: ArrayLike<number>, dtype: tf.DType, shape: numb
   const wasEager = tf.executingEagerly();
   tf.enableEagerExecution();
   try {
-    return tf.constant(Array.from(values, (v) => (dtype === 'bool' ? v !== 0 : v)) as never, dtype, shape);
+    const list = Array.from(values, (v) => (dtype === 'bool' ? v !== 0 : v));
+    return tf.constant(list as never, dtype, shape);
   } finally {
     if (!wasEager) tf.disableEagerExecution();
   }

@@ -49,7 +49,8 @@ describe('Sequential', () => {
 
   it('an incompatible layer fails at add(), naming the layer and the shapes', () => {
     const m = new tf.keras.Sequential({ layers: [new L.Dense(4, { inputShape: [3] })] });
-    expect(() => m.add(new L.Conv2D(2, 3, { name: 'conv' }))).toThrow(/Conv2D layer 'conv' \(input shape \[\?,4\]\): expected NHWC input of rank 4, got shape \[\?,4\]/);
+    expect(() => m.add(new L.Conv2D(2, 3, { name: 'conv' })))
+      .toThrow(/Conv2D layer 'conv' \(input shape \[\?,4\]\): expected NHWC input of rank 4, got shape \[\?,4\]/);
     expect(m.layers).toHaveLength(1);
     expect(() => new tf.keras.Sequential({ layers: [new L.Conv2D(2, 5, { inputShape: [4, 4, 1], name: 'big' })] }))
       .toThrow(/Conv2D layer 'big': conv2d: the window \(5, dilated to 5\) is larger than the input \(4\).*float32\[\?,4,4,1\]/);
@@ -73,9 +74,11 @@ describe('functional models', () => {
     const out = Array.from(((await model.predict(xv)) as Tensor).dataSync());
     const ref = [0, 1].map((j) => [0, 1, 2].reduce((s, k) => s + xv[k] * (Wa[k * 2 + j] + Wb[k * 2 + j]), 0));
     expectClose(out, [...ref, ...xv], { atol: 1e-5 });
-    expect(() => new L.Add({ name: 'bad_add' }).apply([a, x])).toThrow(/Add layer 'bad_add' \(input shapes \[\?,2\], \[\?,3\]\): an Add layer requires inputs of the same shape/);
+    expect(() => new L.Add({ name: 'bad_add' }).apply([a, x]))
+      .toThrow(/Add layer 'bad_add' \(input shapes \[\?,2\], \[\?,3\]\): an Add layer requires inputs of the same shape/);
     const y4 = tf.keras.Input([2, 2]);
-    expect(() => new L.Concatenate({ name: 'bad_cat' }).apply([a, y4])).toThrow(/Concatenate layer 'bad_cat'.*matching shapes except for the concat axis.*\[\?,2\], \[\?,2,2\]/);
+    expect(() => new L.Concatenate({ name: 'bad_cat' }).apply([a, y4]))
+      .toThrow(/Concatenate layer 'bad_cat'.*matching shapes except for the concat axis.*\[\?,2\], \[\?,2,2\]/);
     expect(() => new L.Concatenate().apply(a)).toThrow(/at least 2 inputs/);
   });
 
@@ -106,16 +109,21 @@ describe('functional models', () => {
     const x = tf.keras.Input([2]);
     const other = tf.keras.Input([2], { name: 'other' });
     const y = new L.Add().apply([x, other]) as Tensor;
-    expect(() => new tf.keras.Model({ inputs: x, outputs: y })).toThrow(/graph disconnected: cannot obtain value for tensor other:0 at layer 'other'/);
+    expect(() => new tf.keras.Model({ inputs: x, outputs: y }))
+      .toThrow(/graph disconnected: cannot obtain value for tensor other:0 at layer 'other'/);
     const h = new L.Dense(2).apply(x) as Tensor;
-    expect(() => new tf.keras.Model({ inputs: h, outputs: y })).toThrow(/must come from tf\.keras\.Input/);
+    expect(() => new tf.keras.Model({ inputs: h, outputs: y }))
+      .toThrow(/must come from tf\.keras\.Input/);
     expect(() => new tf.keras.Model({ inputs: x } as never)).toThrow(/pass \{ inputs, outputs \}/);
     const d1 = new L.Dense(2, { name: 'same' }).apply(x) as Tensor;
-    expect(() => new L.Dense(2, { name: 'same' }).apply(d1)).toThrow(/Variable same\/kernel already exists/);
-    expect(() => new L.Dense(2).apply(tf.getDefaultGraph().asDefault(() => tf.placeholder('float32', [null, 2])))).not.toThrow();
+    expect(() => new L.Dense(2, { name: 'same' }).apply(d1))
+      .toThrow(/Variable same\/kernel already exists/);
+    expect(() => new L.Dense(2).apply(tf.getDefaultGraph().asDefault(() => tf.placeholder('float32', [null, 2]))))
+      .not.toThrow();
     tf.enableEagerExecution();
     try {
-      expect(() => new L.Dense(2)).toThrow(/tf\.keras in nodeflow works in graph mode only.*tf\.disableEagerExecution\(\)/);
+      expect(() => new L.Dense(2))
+        .toThrow(/tf\.keras in nodeflow works in graph mode only.*tf\.disableEagerExecution\(\)/);
       expect(() => tf.keras.Input([2])).toThrow(/graph mode only/);
     } finally {
       tf.disableEagerExecution();
@@ -125,8 +133,10 @@ describe('functional models', () => {
   it('a built layer applied to an input of another width names the layer and both shapes', () => {
     const dense = new L.Dense(3, { name: 'fc' });
     dense.apply(tf.keras.Input([4]));
-    expect(() => dense.apply(tf.keras.Input([5]))).toThrow(/Input 0 of Dense layer 'fc' is incompatible with the layer: expected axis -1 of the input to have value 4 \(it was built for shape \[\?,4\]\) but got shape \[\?,5\]/);
-    expect(() => dense.apply(tf.getDefaultGraph().asDefault(() => tf.constant([[1, 2, 3, 4]])))).not.toThrow();
+    expect(() => dense.apply(tf.keras.Input([5])))
+      .toThrow(/Input 0 of Dense layer 'fc' is incompatible with the layer: expected axis -1 of the input to have value 4 \(it was built for shape \[\?,4\]\) but got shape \[\?,5\]/);
+    expect(() => dense.apply(tf.getDefaultGraph().asDefault(() => tf.constant([[1, 2, 3, 4]]))))
+      .not.toThrow();
   });
 });
 
@@ -160,20 +170,28 @@ describe('summary', () => {
     const b = new L.Dense(2, { name: 'b' }).apply(x) as Tensor;
     const m = new tf.keras.Model({ inputs: x, outputs: new L.Concatenate({ name: 'cat' }).apply([a, b]) as Tensor, name: 'fn' });
     const out = lines(m);
-    expect(out[2]).toBe('Layer (type)                    Output Shape         Param #     Connected to                     ');
-    expect(out).toContain('in (InputLayer)                 (None, 4)            0                                            ');
-    expect(out).toContain('a (Dense)                       (None, 2)            10          in[0][0]                         ');
-    expect(out).toContain('cat (Concatenate)               (None, 4)            0           a[0][0]                          ');
-    expect(out).toContain('                                                                 b[0][0]                          ');
+    expect(out[2])
+      .toBe('Layer (type)                    Output Shape         Param #     Connected to                     ');
+    expect(out)
+      .toContain('in (InputLayer)                 (None, 4)            0                                            ');
+    expect(out)
+      .toContain('a (Dense)                       (None, 2)            10          in[0][0]                         ');
+    expect(out)
+      .toContain('cat (Concatenate)               (None, 4)            0           a[0][0]                          ');
+    expect(out)
+      .toContain('                                                                 b[0][0]                          ');
     expect(out).toContain('Total params: 20');
   });
   it('unbuilt models: summary, weights and predict without layers fail with the Keras message', async () => {
     const m = new tf.keras.Sequential({ layers: [new L.Dense(2)] });
-    expect(() => m.summary()).toThrow(/this model has not yet been built.*model\.build\(inputShape\)/);
+    expect(() => m.summary())
+      .toThrow(/this model has not yet been built.*model\.build\(inputShape\)/);
     expect(() => m.getWeights()).toThrow(/not yet been built/);
     expect(() => m.countParams()).toThrow(/not yet been built/);
-    await expect(new tf.keras.Sequential().predict([[1]])).rejects.toThrow(/the model has no layers/);
-    await expect(m.predict(Float32Array.of(1, 2))).rejects.toThrow(/cannot infer the input shape from a bare TypedArray/);
+    await expect(new tf.keras.Sequential().predict([[1]]))
+      .rejects.toThrow(/the model has no layers/);
+    await expect(m.predict(Float32Array.of(1, 2)))
+      .rejects.toThrow(/cannot infer the input shape from a bare TypedArray/);
     expect(() => new L.Dense(2).countParams()).toThrow(/isn't built/);
   });
 });

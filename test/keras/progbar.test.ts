@@ -29,7 +29,8 @@ describe('Progbar', () => {
     const first = '1/4 [======>.......................] - ETA: 3s - loss: 0.5000 - acc: 0.1250';
     const second = '3/4 [=====================>........] - ETA: 0s - loss: 0.3000';
     const last = '4/4 [==============================] - 4s 1s/step - loss: 0.2500';
-    expect(out.text).toBe(`\r${first}\r${second}${' '.repeat(first.length - second.length)}\r${last}\n`);
+    expect(out.text)
+      .toBe(`\r${first}\r${second}${' '.repeat(first.length - second.length)}\r${last}\n`);
   });
   it('not on a terminal: a single line at the end; verbose 2 without the bar', () => {
     const out = memoryStream(false);
@@ -38,7 +39,8 @@ describe('Progbar', () => {
     bar.update(60, [['loss', 2]]);
     expect(out.text).toBe('');
     bar.update(120, [['loss', 0.123456], ['lr', 0.00001234]]);
-    expect(out.text).toBe('120/120 [==============================] - 62s - loss: 0.1235 - lr: 1.2340e-05\n');
+    expect(out.text)
+      .toBe('120/120 [==============================] - 62s - loss: 0.1235 - lr: 1.2340e-05\n');
     const two = memoryStream(true);
     const b2 = new tf.keras.utils.Progbar({ target: 3, verbose: 2, stream: two, now: clock(0, 2400) });
     b2.update(3, [['loss', 1]]);
@@ -52,8 +54,10 @@ describe('Progbar', () => {
     bar.update(11);
     expect(out.text).toContain(' - ETA: 2:29:50');
     bar.update(1000);
-    expect(out.text.endsWith('1000/1000 [==============================] - 190s 190ms/step\n')).toBe(true);
-    expect([formatValue(0.5), formatValue(0), formatValue(-2e-5), formatValue(12345.678)]).toEqual(['0.5000', '0.0000e+00', '-2.0000e-05', '12345.6780']);
+    expect(out.text.endsWith('1000/1000 [==============================] - 190s 190ms/step\n'))
+      .toBe(true);
+    expect([formatValue(0.5), formatValue(0), formatValue(-2e-5), formatValue(12345.678)])
+      .toEqual(['0.5000', '0.0000e+00', '-2.0000e-05', '12345.6780']);
   });
 });
 
@@ -87,7 +91,8 @@ describe('ProgbarLogger in fit', () => {
     await m.fit(x, x, { epochs: 1, batchSize: 2, shuffle: false, callbacks: [new tf.keras.callbacks.ProgbarLogger({ stream: out, now: () => (t += 100) })] });
     const frames = out.text.split('\r');
     expect(frames[0]).toBe('Epoch 1/1\n');
-    expect(frames[1]).toMatch(/^1\/3 \[=========>\.{20}\] - ETA: 0s - loss: 0\.0000e\+00 - mae: 0\.0000e\+00$/);
+    expect(frames[1])
+      .toMatch(/^1\/3 \[=========>\.{20}\] - ETA: 0s - loss: 0\.0000e\+00 - mae: 0\.0000e\+00$/);
     expect(frames[2]).toMatch(/^2\/3 \[===================>\.{10}\] - ETA: 0s - loss: /);
     expect(frames[3]).toMatch(/^3\/3 \[={30}\] - 0s \d+ms\/step - loss: .* - mae: .*\n$/);
   });
@@ -98,7 +103,8 @@ describe('ProgbarLogger in fit', () => {
     Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true });
     try {
       await model().fit(x, x, { epochs: 2 });
-      expect(writes.join('')).toMatch(/^Epoch 1\/2\n1\/1 \[={30}\] - \d+s - loss: [\d.e+-]+ - mae: [\d.e+-]+\nEpoch 2\/2\n1\/1 .*\n$/);
+      expect(writes.join(''))
+        .toMatch(/^Epoch 1\/2\n1\/1 \[={30}\] - \d+s - loss: [\d.e+-]+ - mae: [\d.e+-]+\nEpoch 2\/2\n1\/1 .*\n$/);
       writes.length = 0;
       await model().fit(x, x, { epochs: 2, verbose: 0 });
       expect(writes).toEqual([]);

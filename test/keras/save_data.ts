@@ -3,7 +3,8 @@ import * as tf from '../../lib/index.js';
 import { rng, uniform } from '../helpers/random.js';
 
 /** 40 images 6x6x1 and one-hot labels of 3 classes (class = brightest third of the image). */
-export function imageData(): { x: { data: Float32Array; shape: number[] }; y: { data: Float32Array; shape: number[] } } {
+export function imageData(
+): { x: { data: Float32Array; shape: number[] }; y: { data: Float32Array; shape: number[] } } {
   const n = 40;
   const x = Float32Array.from(uniform(n * 36, 0, 1, rng(21)));
   const y = new Float32Array(n * 3);

@@ -34,7 +34,8 @@ describe.skipIf(!existsSync(viteNode))('save in one process, load in another', (
     expect(out).toContain('saved');
     const model = await tf.keras.models.loadModel(join(dir, 'model'));
     expect(model.className).toBe('Sequential');
-    expect(model.layers.map((l) => l.className)).toEqual(['Conv2D', 'BatchNormalization', 'MaxPooling2D', 'Flatten', 'Dense']);
+    expect(model.layers.map((l) => l.className))
+      .toEqual(['Conv2D', 'BatchNormalization', 'MaxPooling2D', 'Flatten', 'Dense']);
     const { x, y } = imageData();
     const childPred = Array.from(new Uint32Array(own(readFileSync(join(dir, 'pred.bin')))));
     expect(bits((await model.predict(x)) as Tensor)).toEqual(childPred);
@@ -91,9 +92,11 @@ describe('round trips in one process', () => {
     expect(bits(p2)).toEqual(bits(p1));
     expect(back.graph).not.toBe(model.graph);
     // Both continue identically (no dropout randomness in evaluate).
-    expect(await back.evaluate([xi, xm], yv, { verbose: 0 })).toEqual(await model.evaluate([xi, xm], yv, { verbose: 0 }));
+    expect(await back.evaluate([xi, xm], yv, { verbose: 0 }))
+      .toEqual(await model.evaluate([xi, xm], yv, { verbose: 0 }));
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-    expect(json.trainingConfig.optimizer).toEqual({ className: 'RMSprop', config: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } });
+    expect(json.trainingConfig.optimizer)
+      .toEqual({ className: 'RMSprop', config: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } });
     expect(json.optimizerWeights.map((w: { role: string }) => w.role)).toContain('slot');
   });
 
@@ -112,37 +115,45 @@ describe('round trips in one process', () => {
     const dir = fresh();
     await m.save(dir);
     // (The test transform may rename the functions: the file uses their .name.)
-    await expect(tf.keras.models.loadModel(dir)).rejects.toThrow(new RegExp(`layer 'dense' uses the activation '${swish.name}', which is not built in; pass the function in customObjects`));
-    await expect(tf.keras.models.loadModel(dir, { customObjects: { [swish.name]: swish } })).rejects.toThrow(new RegExp(`unknown loss '${myLoss.name}'`));
+    await expect(tf.keras.models.loadModel(dir))
+      .rejects.toThrow(new RegExp(`layer 'dense' uses the activation '${swish.name}', which is not built in; pass the function in customObjects`));
+    await expect(tf.keras.models.loadModel(dir, { customObjects: { [swish.name]: swish } }))
+      .rejects.toThrow(new RegExp(`unknown loss '${myLoss.name}'`));
     const back = await tf.keras.models.loadModel(dir, { customObjects: { [swish.name]: swish, [myLoss.name]: myLoss } });
     expect(bits((await back.predict(x)) as Tensor)).toEqual(bits((await m.predict(x)) as Tensor));
-    expect((back.optimizer as tf.keras.optimizers.TFOptimizer).tfClassName).toBe('MomentumOptimizer');
+    expect((back.optimizer as tf.keras.optimizers.TFOptimizer).tfClassName)
+      .toBe('MomentumOptimizer');
     const wfile = join(fresh(), 'w.safetensors');
     await m.saveWeights(wfile);
     const twin = new tf.keras.Sequential({ layers: [new L.Dense(3, { inputShape: [2], activation: swish }), new L.Dense(1)] });
     await twin.loadWeights(wfile);
     expect(bits((await twin.predict(x)) as Tensor)).toEqual(bits((await m.predict(x)) as Tensor));
     const other = new tf.keras.Sequential({ layers: [new L.Dense(4, { inputShape: [2] }), new L.Dense(1)] });
-    await expect(other.loadWeights(wfile)).rejects.toThrow(/'dense_4\/kernel' is float32 \[2,4\] in the model but 'dense\/kernel' is float32 \[2,3\] in the file/);
+    await expect(other.loadWeights(wfile))
+      .rejects.toThrow(/'dense_4\/kernel' is float32 \[2,4\] in the model but 'dense\/kernel' is float32 \[2,3\] in the file/);
   });
 
   it('corrupt, mismatched or missing files fail with a clear Error', async () => {
     const m = convModel();
     const dir = fresh();
     await m.save(dir);
-    await expect(tf.keras.models.loadModel(join(root, 'nothing'))).rejects.toThrow(/cannot read .*model\.json: no such file/);
+    await expect(tf.keras.models.loadModel(join(root, 'nothing')))
+      .rejects.toThrow(/cannot read .*model\.json: no such file/);
     const w = readFileSync(join(dir, 'weights.safetensors'));
     const flipped = Uint8Array.from(w);
     flipped[flipped.length - 1] ^= 0xff;
     writeFileSync(join(dir, 'weights.safetensors'), flipped);
-    await expect(tf.keras.models.loadModel(dir)).rejects.toThrow(/does not match \(data CRC-32C .*\): the file is corrupt, or a save was interrupted/);
+    await expect(tf.keras.models.loadModel(dir))
+      .rejects.toThrow(/does not match \(data CRC-32C .*\): the file is corrupt, or a save was interrupted/);
     writeFileSync(join(dir, 'weights.safetensors'), w);
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     json.modelConfig.config.layers[0].className = 'Conv3D';
     writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
-    await expect(tf.keras.models.loadModel(dir)).rejects.toThrow(/unknown layer class 'Conv3D' \(a custom layer\? pass it in customObjects/);
+    await expect(tf.keras.models.loadModel(dir))
+      .rejects.toThrow(/unknown layer class 'Conv3D' \(a custom layer\? pass it in customObjects/);
     writeFileSync(join(dir, 'model.json'), '{"format": "other"}');
-    await expect(tf.keras.models.loadModel(dir)).rejects.toThrow(/is not a nodeflow Keras model file/);
+    await expect(tf.keras.models.loadModel(dir))
+      .rejects.toThrow(/is not a nodeflow Keras model file/);
   });
 
   it('custom layers round trip through customObjects', async () => {
@@ -169,7 +180,8 @@ describe('round trips in one process', () => {
     await m.save(dir);
     await expect(tf.keras.models.loadModel(dir)).rejects.toThrow(/unknown layer class 'Scale'/);
     const back = await tf.keras.models.loadModel(dir, { customObjects: { Scale } });
-    expect(Array.from(((await back.predict(Float32Array.of(1, 2))) as Tensor).dataSync())).toEqual([4, 7]);
+    expect(Array.from(((await back.predict(Float32Array.of(1, 2))) as Tensor).dataSync()))
+      .toEqual([4, 7]);
   });
 });
 

@@ -149,19 +149,26 @@ describe('losses and metrics by name (values against references)', () => {
     };
     const r = (await identity(2, 'mse', ['mae', maxErr as never]).evaluate(data(p, 2), data(t, 2), { verbose: 0 })) as number[];
     expectClose(r, [mse, mae, (0.5 + 2) / 2], { atol: 1e-6 });
-    expect(await identity(2, 'meanAbsoluteError').evaluate(data(p, 2), data(t, 2), { verbose: 0 })).toBeCloseTo(mae, 6);
+    expect(await identity(2, 'meanAbsoluteError').evaluate(data(p, 2), data(t, 2), { verbose: 0 }))
+      .toBeCloseTo(mae, 6);
     const custom = (yTrue: Tensor, yPred: Tensor) => tf.reduceSum(tf.square(tf.sub(yPred, yTrue)), -1);
-    expect(await identity(2, custom).evaluate(data(p, 2), data(t, 2), { verbose: 0 })).toBeCloseTo(mse * 2, 5);
+    expect(await identity(2, custom).evaluate(data(p, 2), data(t, 2), { verbose: 0 }))
+      .toBeCloseTo(mse * 2, 5);
   });
 
   it('unknown names fail at compile', () => {
     const m = new tf.keras.Sequential({ layers: [new L.Dense(1, { inputShape: [2] })] });
-    expect(() => m.compile({ optimizer: 'adam', loss: 'hinge_loss' })).toThrow(/unknown loss 'hinge_loss' \(known: categoricalCrossentropy/);
-    expect(() => m.compile({ optimizer: 'adamw', loss: 'mse' })).toThrow(/unknown optimizer 'adamw' \(known: sgd, adam, rmsprop, adagrad, adadelta/);
-    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow(/unknown metric 'f1'/);
+    expect(() => m.compile({ optimizer: 'adam', loss: 'hinge_loss' }))
+      .toThrow(/unknown loss 'hinge_loss' \(known: categoricalCrossentropy/);
+    expect(() => m.compile({ optimizer: 'adamw', loss: 'mse' }))
+      .toThrow(/unknown optimizer 'adamw' \(known: sgd, adam, rmsprop, adagrad, adadelta/);
+    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] }))
+      .toThrow(/unknown metric 'f1'/);
     expect(() => m.compile({ optimizer: 'adam' } as never)).toThrow(/loss is required/);
-    expect(() => new tf.keras.optimizers.Adam({ learningRate: -1 })).toThrow(/learningRate must be a non-negative number/);
-    expect(() => new tf.keras.optimizers.SGD({ momentun: 0.9 } as never)).toThrow(/unknown option 'momentun'/);
+    expect(() => new tf.keras.optimizers.Adam({ learningRate: -1 }))
+      .toThrow(/learningRate must be a non-negative number/);
+    expect(() => new tf.keras.optimizers.SGD({ momentun: 0.9 } as never))
+      .toThrow(/unknown option 'momentun'/);
   });
 });
 
@@ -246,7 +253,8 @@ describe('predict, evaluate, trainOnBatch, testOnBatch', () => {
     expect(Object.keys(hist.history)).toEqual(['loss', 'cls_loss', 'reg_loss', 'cls_acc']);
     const [total, lc, lr] = (await m.evaluate([xa, xb], { cls: ids, reg: target }, { verbose: 0 })) as number[];
     expect(total).toBeCloseTo(lc + 0.5 * lr, 5);
-    expect(() => m.compile({ optimizer: 'adam', loss: ['mse'] })).toThrow(/loss has 1 entries for a model with 2 output\(s\) \[cls, reg\]/);
+    expect(() => m.compile({ optimizer: 'adam', loss: ['mse'] }))
+      .toThrow(/loss has 1 entries for a model with 2 output\(s\) \[cls, reg\]/);
   });
 
   it('kernel regularizers add to the loss (Keras l2: l · Σw², no ½)', async () => {
@@ -262,7 +270,8 @@ describe('predict, evaluate, trainOnBatch, testOnBatch', () => {
 describe('data errors', () => {
   it('compile first; shapes and sample counts are checked with Keras messages', async () => {
     const m = new tf.keras.Sequential({ layers: [new L.Dense(3, { inputShape: [2], activation: 'softmax' })] });
-    await expect(m.fit(Float32Array.of(1, 2), Float32Array.of(1, 0, 0))).rejects.toThrow(/you must compile a model before training\/testing/);
+    await expect(m.fit(Float32Array.of(1, 2), Float32Array.of(1, 0, 0)))
+      .rejects.toThrow(/you must compile a model before training\/testing/);
     m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
     await expect(m.fit({ data: new Float32Array(6), shape: [2, 3] }, new Float32Array(6), { verbose: 0 }))
       .rejects.toThrow(/Error when checking input: expected dense_input to have shape \[\?,2\] but got array with shape \[2,3\]/);
@@ -270,7 +279,9 @@ describe('data errors', () => {
       .rejects.toThrow(/expected dense to have shape \[\?,3\] but got array with shape \[2\].*categoricalCrossentropy expects one-hot targets.*sparseCategoricalCrossentropy/);
     await expect(m.fit(new Float32Array(4), new Float32Array(9), { verbose: 0 }))
       .rejects.toThrow(/Found 2 input samples and 3 target samples/);
-    await expect(m.fit(new Float32Array(4), new Float32Array(6), { verbose: 0, batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer/);
-    await expect(m.fit(new Float32Array(4), new Float32Array(6), { verbose: 0, validationSplit: 0.6 })).rejects.toThrow(/validationSplit 0.6 leaves no training or no validation examples out of 2/);
+    await expect(m.fit(new Float32Array(4), new Float32Array(6), { verbose: 0, batchSize: 0 }))
+      .rejects.toThrow(/batchSize must be a positive integer/);
+    await expect(m.fit(new Float32Array(4), new Float32Array(6), { verbose: 0, validationSplit: 0.6 }))
+      .rejects.toThrow(/validationSplit 0.6 leaves no training or no validation examples out of 2/);
   });
 });

@@ -16,8 +16,9 @@ function lrVariable(model: Model | null, owner: string): Variable {
   const lr = model.optimizer.state(model.graph!).learningRate;
   if (!lr) {
     throw new Error(
-      `${owner}: the model's optimizer is a tf.train optimizer whose learning rate is fixed in the graph; ` +
-        "compile with a tf.keras.optimizers optimizer (or a name such as 'adam') to change it while training",
+      `${owner}: the model's optimizer is a tf.train optimizer whose learning rate is fixed ` +
+        "in the graph; compile with a tf.keras.optimizers optimizer (or a name such as 'adam') " +
+        'to change it while training',
     );
   }
   return lr;
@@ -31,7 +32,7 @@ export function getLearningRate(model: Model): number {
   return v;
 }
 
-/** Sets the learning rate of a compiled model's tf.keras optimizer (takes effect at the next step). */
+/** Sets the learning rate of a compiled model's tf.keras optimizer (used from the next step). */
 export function setLearningRate(model: Model, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new Error(`setLearningRate: expected a non-negative number, got ${String(value)}`);
@@ -67,7 +68,7 @@ export class ReduceLROnPlateau extends Callback {
   private wait = 0;
   private cooldownCounter = 0;
 
-  /** `new tf.keras.callbacks.ReduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 2 })` */
+  /** `new tf.keras.callbacks.ReduceLROnPlateau({ factor: 0.5, patience: 2 })` */
   constructor(private readonly args: ReduceLROnPlateauArgs = {}) {
     super();
     const owner = 'ReduceLROnPlateau';

@@ -91,7 +91,8 @@ export class Progbar {
     if (this.verbose === 2 || !tty) {
       // Not a terminal (or verbose 2): one line when the epoch ends, nothing in between.
       if (!done) return;
-      const head = this.verbose === 1 ? `${this.counter(current)} ${this.bar(current)}` : this.counter(current);
+      const counter = this.counter(current);
+      const head = this.verbose === 1 ? `${counter} ${this.bar(current)}` : counter;
       this.stream.write(`${head} - ${Math.round(elapsed)}s${metrics}\n`);
       this.finished = true;
       return;

@@ -28,7 +28,7 @@ export class TensorBoard extends Callback {
   private batchStep = 0;
   private readonly every: number;
 
-  /** `new tf.keras.callbacks.TensorBoard({ logDir: 'logs/cnn' })` or `new TensorBoard('logs/cnn')` */
+  /** `new tf.keras.callbacks.TensorBoard({ logDir: 'logs/cnn' })` or `TensorBoard('logs/cnn')` */
   constructor(args: TensorBoardArgs | string = {}) {
     super();
     this.args = typeof args === 'string' ? { logDir: args } : args;

@@ -60,18 +60,21 @@ export abstract class KerasOptimizer {
   state(graph: Graph): OptimizerState {
     let s = this.states.get(graph);
     if (!s) {
-      s = atTopLevel(graph, () => nameScope('training', () => nameScope(this.className, () => this.build())));
+      // Variables "training/Adam/learning_rate", "training/Adam/iterations".
+      const inScope = () => nameScope(this.className, () => this.build());
+      s = atTopLevel(graph, () => nameScope('training', inScope));
       this.states.set(graph, s);
     }
     return s;
   }
 
   private build(): OptimizerState {
-    const scalar = (v: number, dtype: 'float32' | 'int32') => hostTensor(v, dtype, [], this.className);
+    const variable = (name: string, v: number, dtype: 'float32' | 'int32') =>
+      new Variable(hostTensor(v, dtype, [], this.className), { name, dtype, trainable: false });
     const lr = this.ownsLearningRate
-      ? new Variable(scalar(this.learningRate, 'float32'), { name: 'learning_rate', trainable: false })
+      ? variable('learning_rate', this.learningRate, 'float32')
       : null;
-    const iterations = new Variable(scalar(0, 'int32'), { name: 'iterations', dtype: 'int32', trainable: false });
+    const iterations = variable('iterations', 0, 'int32');
     return { optimizer: this.make(lr), learningRate: lr, iterations };
   }
 
@@ -90,7 +93,9 @@ export function optimizerArgs(a: unknown, defaults: Hypers, cls: string): Hypers
         `${a === null ? 'null' : typeof a}`,
     );
   }
-  const o: Record<string, unknown> = typeof a === 'number' ? { learningRate: a } : { ...(a as object) };
+  const o: Record<string, unknown> = typeof a === 'number'
+    ? { learningRate: a }
+    : { ...(a as object) };
   if (o.lr !== undefined) o.learningRate ??= o.lr;
   delete o.lr;
   for (const k of Object.keys(o)) {

@@ -34,7 +34,9 @@ export class SGD extends KerasOptimizer {
   protected make(lr: Tensor): Optimizer {
     const m = this.hypers.momentum as number;
     const nesterov = !!this.hypers.nesterov;
-    if (m > 0 || nesterov) return new MomentumOptimizer(lr, m, { useNesterov: nesterov, name: 'SGD' });
+    if (m > 0 || nesterov) {
+      return new MomentumOptimizer(lr, m, { useNesterov: nesterov, name: 'SGD' });
+    }
     return new GradientDescentOptimizer(lr, { name: 'SGD' });
   }
 }
@@ -54,7 +56,8 @@ export interface AdamOptions {
 export class Adam extends KerasOptimizer {
   static override className = 'Adam';
   constructor(a?: number | AdamOptions) {
-    super(optimizerArgs(a, { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, 'Adam'));
+    const defaults = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    super(optimizerArgs(a, defaults, 'Adam'));
   }
   protected make(lr: Tensor): Optimizer {
     const { beta1, beta2, epsilon } = this.hypers as Record<string, number>;
@@ -130,7 +133,8 @@ export function getOptimizer(id: OptimizerIdentifier, what = 'compile'): KerasOp
   if (id instanceof KerasOptimizer) return id;
   if (id instanceof Optimizer) return new TFOptimizer(id);
   if (typeof id === 'string') {
-    const cls = Object.entries(OPTIMIZER_CLASSES).find(([k]) => k.toLowerCase() === id.toLowerCase());
+    const key = id.toLowerCase();
+    const cls = Object.entries(OPTIMIZER_CLASSES).find(([k]) => k.toLowerCase() === key);
     if (!cls) {
       throw new Error(
         `${what}: unknown optimizer '${id}' (known: sgd, adam, rmsprop, adagrad, adadelta; ` +

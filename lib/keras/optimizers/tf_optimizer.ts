@@ -83,7 +83,9 @@ export function tfOptimizerFromConfig(cls: string, name: string, c: Hypers): Opt
     case 'AdamOptimizer':
       return new AdamOptimizer(lr, { beta1: n.beta1, beta2: n.beta2, epsilon: n.epsilon, name });
     case 'RMSPropOptimizer':
-      return new RMSPropOptimizer(lr, { decay: n.decay, momentum: n.momentum, epsilon: n.epsilon, centered: !!c.centered, name });
+      return new RMSPropOptimizer(lr, {
+        decay: n.decay, momentum: n.momentum, epsilon: n.epsilon, centered: !!c.centered, name,
+      });
     case 'AdagradOptimizer':
       return new AdagradOptimizer(lr, { initialAccumulatorValue: n.initialAccumulatorValue, name });
     case 'AdadeltaOptimizer':
