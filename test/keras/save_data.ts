@@ -26,7 +26,8 @@ export function convModel(): tf.keras.Sequential {
     new L.Flatten(),
     new L.Dense(3, { activation: 'softmax' }),
   ] });
-  m.compile({ optimizer: new tf.keras.optimizers.Adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const optimizer = new tf.keras.optimizers.Adam(0.01);
+  m.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return m;
 }
 
