@@ -8,17 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from 'nodeflow';
 import { packageRoot } from '../lib/native.js';
-
-function bestMs(fn: () => void, reps: number): number {
-  fn(); // warm-up: packing buffers, thread pools, page faults
-  let best = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
+import { bestMs } from './timing.js';
 
 export function benchGemm(sizes = [256, 512, 1024, 2048]): void {
   tf.enableEagerExecution();

@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- gemm|elementwise|reduce|mlp|cnn|all] [--epochs N]`: one JSON line per workload,
+ * `npm run bench [-- gemm|elementwise|reduce|conv|mlp|cnn|all] [--epochs N]`: one JSON line per workload,
  * with the same fields as the anchors in ../shared/bench, so both run side by side
  * (scripts/bench-vs-anchors.sh) and compare as ratios within one run.
  */
 import { benchElementwise, benchGemm, benchReduce } from './ops.js';
 import { benchMlp } from './mlp.js';
 import { benchCnn } from './cnn.js';
+import { benchConv } from './conv.js';
 
 const args = process.argv.slice(2);
 const which = new Set(args.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a)));
@@ -17,4 +18,5 @@ if (all || which.has('gemm')) benchGemm();
 if (all || which.has('elementwise')) benchElementwise();
 if (all || which.has('reduce')) benchReduce();
 if (all || which.has('mlp')) await benchMlp(epochs);
+if (all || which.has('conv')) benchConv();
 if (all || which.has('cnn')) await benchCnn();

@@ -45,6 +45,7 @@ export { cuda, setBackendOption, getBackendOption, buildInfo } from './backend.j
 export * as datasets from './datasets/index.js';
 export { nn, losses } from './nn/index.js';
 export type { LossOptions, Reduction } from './nn/index.js';
+export { image } from './image/index.js';
 export { train, clipOps, clipByGlobalNorm, clipByNorm, globalNorm } from './train/index.js';
 export type { GradAndVar, MinimizeOptions, ApplyOptions, Hyper } from './train/index.js';
 export * as summary from './summary/index.js';

@@ -48,6 +48,9 @@ export interface NativeBinding {
   storeGet(store: object, id: number): NativeHandle | null;
   storeSet(store: object, id: number, value: NativeHandle): void;
   storeClear(store: object): void;
+  /** The store's random-run counter (the `counter` of random steps; see cpp/graph/executor.h). */
+  storeGetCounter(store: object): number;
+  storeSetCounter(store: object, value: number): void;
 }
 
 /** The package root: the nearest folder above this file whose package.json names nodeflow. */

@@ -210,6 +210,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
     exports.Set("storeGet", Napi::Function::New(env, guard<store_get>));
     exports.Set("storeSet", Napi::Function::New(env, guard<store_set>));
     exports.Set("storeClear", Napi::Function::New(env, guard<store_clear>));
+    exports.Set("storeGetCounter", Napi::Function::New(env, guard<store_get_counter>));
+    exports.Set("storeSetCounter", Napi::Function::New(env, guard<store_set_counter>));
     return exports;
 }
 

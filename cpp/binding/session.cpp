@@ -4,6 +4,7 @@
 #include "binding/tensor_handle.h"
 #include "binding/wrapped.h"
 #include "graph/executor.h"
+#include <cmath>
 
 namespace nf::binding {
 
@@ -188,6 +189,26 @@ Napi::Value store_clear(const Napi::CallbackInfo & info) {
     auto store = store_arg(info);
     std::lock_guard<std::mutex> lock(store->mu);
     store->values.clear();
+    return info.Env().Undefined();
+}
+
+// storeGetCounter(store): the random-run counter (VariableStore::random_runs).
+Napi::Value store_get_counter(const Napi::CallbackInfo & info) {
+    auto store = store_arg(info);
+    std::lock_guard<std::mutex> lock(store->mu);
+    return Napi::Number::New(info.Env(), (double)store->random_runs);
+}
+
+// storeSetCounter(store, n): restores the counter from a checkpoint.
+Napi::Value store_set_counter(const Napi::CallbackInfo & info) {
+    auto store = store_arg(info);
+    NF_CHECK(info[1].IsNumber(), "storeSetCounter: the counter must be a number");
+    double n = info[1].As<Napi::Number>().DoubleValue();
+    // The random ops' `counter` attr must be an integer in [0, 9e15) (Attrs::get_int).
+    NF_CHECK(n >= 0 && n < 9.0e15 && n == std::floor(n),
+             "storeSetCounter: the counter must be an integer in [0, 9e15), got %g", n);
+    std::lock_guard<std::mutex> lock(store->mu);
+    store->random_runs = (int64_t)n;
     return info.Env().Undefined();
 }
 

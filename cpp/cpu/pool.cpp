@@ -5,6 +5,7 @@
 #include "cpu/conv.h"
 #include <cstring>
 #include <limits>
+#include <vector>
 
 namespace nf::cpu {
 
@@ -48,24 +49,56 @@ void max_fwd(const T * x, T * y, const Conv2DGeom & g) {
     });
 }
 
+// Scans one window for channels [c0, c0 + nc) side by side: per channel the running max and
+// the index of the window position holding it. The first maximum wins; the first NaN beats
+// any number (NaN propagates, as in the forward kernel). Stack arrays and an int32 index the
+// width of the value keep the loop over channels free of aliasing, so it vectorizes.
+template <typename T>
+void window_argmax(const T * const * pos, int npos, int64_t nc, T * __restrict m,
+                   int32_t * __restrict arg) {
+    const T * __restrict first = pos[0];
+    for (int64_t c = 0; c < nc; c++) {
+        m[c] = first[c];
+        arg[c] = 0;
+    }
+    for (int w = 1; w < npos; w++) {
+        const T * __restrict in = pos[w];
+        for (int64_t c = 0; c < nc; c++) {
+            const T v = in[c];
+            const bool take = v > m[c] || (v != v && m[c] == m[c]);
+            m[c] = take ? v : m[c];
+            arg[c] = take ? w : arg[c];
+        }
+    }
+}
+
+// dx starts at zero; each output pixel adds its dy to the argmax of its window. Parallel over
+// images: windows of one image overlap when the stride is smaller than the kernel, those of
+// different images never do.
 template <typename T>
 void max_bwd(const T * dy, const T * x, T * dx, const Conv2DGeom & g) {
+    constexpr int Block = 64;
     parallel_for(0, g.n, 1, [&](int64_t nb, int64_t ne) {
+        std::vector<const T *> pos(g.kh * g.kw);
+        std::vector<int64_t> at(g.kh * g.kw);
+        alignas(64) T m[Block];
+        alignas(64) int32_t arg[Block];
         for (int64_t n = nb; n < ne; n++) {
             for (int64_t p = 0; p < g.oh * g.ow; p++) {
-                const int64_t oh = p / g.ow, ow = p % g.ow;
+                int npos = 0;
+                for_window(g, p / g.ow, p % g.ow, [&](int64_t ih, int64_t iw) {
+                    at[npos] = ((n * g.h + ih) * g.w + iw) * g.c;
+                    pos[npos] = x + at[npos];
+                    npos++;
+                });
+                // A window with no valid position cannot occur with TF's padding; skip it anyway.
+                if (npos == 0) continue;
                 const T * d = dy + (n * g.oh * g.ow + p) * g.c;
-                for (int64_t c = 0; c < g.c; c++) {
-                    int64_t best = -1;
-                    T m = -std::numeric_limits<T>::infinity();
-                    for_window(g, oh, ow, [&](int64_t ih, int64_t iw) {
-                        const int64_t at = ((n * g.h + ih) * g.w + iw) * g.c + c;
-                        if (best < 0 || x[at] > m || (x[at] != x[at] && m == m)) {
-                            best = at;
-                            m = x[at];
-                        }
-                    });
-                    if (best >= 0) dx[best] += d[c];
+                for (int64_t c0 = 0; c0 < g.c; c0 += Block) {
+                    const int64_t nc = std::min<int64_t>(Block, g.c - c0);
+                    window_argmax<T>(pos.data(), npos, nc, m, arg);
+                    for (int64_t c = 0; c < nc; c++) dx[at[arg[c]] + c0 + c] += d[c0 + c];
+                    for (int i = 0; i < npos; i++) pos[i] += nc;
                 }
             }
         }

@@ -87,7 +87,7 @@ void run_step(const Step & st, std::vector<Tensor> & slots, VariableStore & stor
             std::vector<Tensor> out;
             if (st.stateful) {
                 Attrs a = st.attrs;
-                a.set("counter", (double)store.runs);
+                a.set("counter", (double)store.random_runs);
                 out = dispatch(st.op, std::move(in), a);
             } else {
                 out = dispatch(st.op, std::move(in), st.attrs);
@@ -140,7 +140,8 @@ std::vector<Tensor> run_plan(const Plan & plan, VariableStore & store, const std
     NF_CHECK(feeds.size() == plan.feeds.size(), "run: expected %zu feeds, got %zu", plan.feeds.size(),
              feeds.size());
     std::lock_guard<std::mutex> lock(store.mu);
-    store.runs++;
+    auto draws = [](const Step & st) { return st.stateful; };
+    if (std::any_of(plan.steps.begin(), plan.steps.end(), draws)) store.random_runs++;
     std::vector<Tensor> slots((size_t)plan.num_slots);
     for (auto & c : plan.consts) slots[c.first] = c.second;
     for (size_t i = 0; i < feeds.size(); i++) slots[plan.feeds[i]] = feeds[i];

@@ -17,7 +17,7 @@ struct Step {
     std::vector<int> inputs;
     std::vector<int> outputs;
     Attrs attrs;
-    bool stateful = false;       // random ops: attrs.counter is set to a fresh value per run
+    bool stateful = false;       // random ops: attrs.counter is set per run (random_runs)
     int64_t var_id = -1;         // VAR_READ / ASSIGN*
     std::vector<int> free_after; // slots whose last use is this step
 };
@@ -35,7 +35,11 @@ struct VariableStore {
     std::mutex mu;
     std::map<int64_t, Tensor> values;
     std::map<int64_t, std::string> names;
-    int64_t runs = 0;
+    // Runs so far that drew random numbers (plans with a stateful step); the `counter` attr of
+    // their random steps. Only those runs count, so fetching a variable or a step number never
+    // shifts the random stream, and checkpoints save and restore it (Saver), so a resumed
+    // Session continues the very stream an uninterrupted one would have drawn.
+    int64_t random_runs = 0;
 };
 
 // Validates slot indices and op names once, at compile time; throws nf::Error.

@@ -51,6 +51,9 @@ void register_all_ops() {
         register_shape_ops();
         register_index_ops();
         register_conv_ops();
+        register_depthwise_ops();
+        register_norm_ops();
+        register_image_ops();
         register_random_ops();
         register_optim_ops();
     });

@@ -62,6 +62,9 @@ void register_softmax_ops();
 void register_shape_ops();
 void register_index_ops();
 void register_conv_ops();
+void register_depthwise_ops();
+void register_norm_ops();
+void register_image_ops();
 void register_random_ops();
 void register_optim_ops();
 

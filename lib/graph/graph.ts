@@ -19,6 +19,16 @@ export interface OpExtra {
   stateful?: boolean;
 }
 
+/** @internal options of Graph.addOp. */
+export interface AddOpOptions {
+  name?: string;
+  /** `name` is already a full name (e.g. "fc1/bias/Assign"): not put under the name scope again. */
+  fullName?: boolean;
+  extra?: OpExtra;
+  outputs?: NativeMeta[];
+  exact?: { name: string; control: Operation[]; device: string | null };
+}
+
 export class Operation implements OpNode {
   readonly outputs: Tensor[] = [];
   /** @internal */
@@ -70,10 +80,24 @@ export class Graph {
     return name;
   }
 
-  /** @internal adds a node; native node types get shapes from the native shape rules. */
-  addOp(type: string, inputs: Tensor[], attrs: Attrs, opts: { name?: string; extra?: OpExtra; outputs?: NativeMeta[] } = {}): Operation {
+  /** @internal true if `name` is taken by an op (or reserved, e.g. by a summary tag). */
+  isNameUsed(name: string): boolean {
+    return this.used.has(name);
+  }
+
+  /**
+   * @internal adds a node; native node types get shapes from the native shape rules. `exact`
+   * (importMetaGraph) takes `name`, `control` and `device` as given instead of from the scopes.
+   */
+  addOp(type: string, inputs: Tensor[], attrs: Attrs, opts: AddOpOptions = {}): Operation {
     inputs = inputs.map((t, i) => this.capture(t, type, i));
-    const name = this.uniqueName(opts.name ?? type);
+    const exact = opts.exact;
+    if (exact && this.used.has(exact.name)) {
+      throw new Error(`addOp: the name '${exact.name}' is already used in this graph`);
+    }
+    const name = exact
+      ? this.uniqueName(exact.name, false)
+      : this.uniqueName(opts.name ?? type, !opts.fullName);
     let metas = opts.outputs;
     if (!metas) {
       try {
@@ -82,8 +106,9 @@ export class Graph {
         throw new Error(`${(e as Error).message} [node '${name}']`);
       }
     }
-    const control = this.controlStack.flat();
-    const device = this.deviceStack.length ? this.deviceStack[this.deviceStack.length - 1] : null;
+    const control = exact ? exact.control : this.controlStack.flat();
+    const scoped = this.deviceStack.length ? this.deviceStack[this.deviceStack.length - 1] : null;
+    const device = exact ? exact.device : scoped;
     const op = new Operation(this, this.operations.length, name, type, inputs, attrs, control, device, opts.extra ?? {});
     metas.forEach((m, i) => op.outputs.push(new Tensor(m.dtype, m.shape as Shape, { op, index: i })));
     this.operations.push(op);
@@ -122,6 +147,10 @@ export class Graph {
   }
   getCollection<T = unknown>(key: string): T[] {
     return [...((this.collections.get(key) ?? []) as T[])];
+  }
+  /** The names of the graph's non-empty collections, in creation order. */
+  getAllCollectionKeys(): string[] {
+    return [...this.collections.keys()].filter((k) => this.collections.get(k)!.length > 0);
   }
   /** @internal */
   clearCollection(key: string): void {

@@ -83,6 +83,19 @@ export class Session {
     native.storeSet(this.liveStore(), varId, value.nativeHandle('setVariableValue'));
   }
 
+  /**
+   * @internal How many runs of this session drew random numbers: the stream position of its
+   * random ops (dropout, randomNormal…). Checkpoints save it and restore sets it, so a resumed
+   * session draws exactly what an uninterrupted one would have.
+   */
+  get randomCounter(): number {
+    return native.storeGetCounter(this.liveStore());
+  }
+  /** @internal */
+  set randomCounter(value: number) {
+    native.storeSetCounter(this.liveStore(), value);
+  }
+
   private liveStore(): object {
     if (!this.store) throw new Error('Session: attempted to use a closed Session');
     return this.store;

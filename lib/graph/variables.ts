@@ -26,6 +26,11 @@ export const GraphKeys = {
 } as const;
 
 let nextVarId = 1;
+// Marks the constructor argument of variableFromNode (not reachable from the public API).
+const FROM_NODE = Symbol('variableFromNode');
+type FromNode = { [FROM_NODE]: Operation };
+const isFromNode = (v: unknown): v is FromNode =>
+  typeof v === 'object' && v !== null && FROM_NODE in v;
 
 export interface VariableOptions {
   name?: string;
@@ -49,6 +54,19 @@ export class Variable extends Tensor {
    *   const W = new tf.Variable(tf.randomNormal([784, 300], { stddev: 0.03 }), { name: 'W1' });
    */
   constructor(initialValue: TensorLike | (() => Tensor), opts: VariableOptions = {}) {
+    if (isFromNode(initialValue)) {
+      // importMetaGraph: wrap an existing 'variable' node; no initializer or collections yet.
+      const op = initialValue[FROM_NODE];
+      const out = op.outputs[0];
+      super(out.dtype, [...(out.shape as number[])], { op, index: 0 });
+      op.outputs[0] = this;
+      op.extra.varId = this.varId;
+      this.opName = op.name;
+      this.initializer = null;
+      this.initialValue = null;
+      this.trainable = opts.trainable ?? true;
+      return;
+    }
     const eager = executingEagerly();
     const init = materialize(initialValue, opts.dtype);
     const dtype = opts.dtype ?? init.dtype;
@@ -76,6 +94,7 @@ export class Variable extends Tensor {
       this.initialValue = init.dtype === dtype ? init : cast(init, dtype);
       this.initializer = g.addOp('assign', [this.initialValue], {}, {
         name: `${op.name}/Assign`,
+        fullName: true,
         extra: { varId: this.varId },
         outputs: [{ dtype, shape: init.shape }],
       });
@@ -103,6 +122,23 @@ export class Variable extends Tensor {
   read(): Tensor {
     return hostTensor(this.dataSync(), this.dtype, [...this.shape]);
   }
+}
+
+/**
+ * @internal A Variable for an existing 'variable' node (importMetaGraph), with a fresh varId;
+ * `bindInitializer` attaches its initializer once that node exists.
+ */
+export function variableFromNode(op: Operation, trainable: boolean): Variable {
+  return new Variable({ [FROM_NODE]: op } as unknown as TensorLike, { trainable });
+}
+
+/** @internal sets an imported variable's initializer op and initial value tensor. */
+export function bindInitializer(
+  v: Variable, initializer: Operation | null, initialValue: Tensor | null,
+): void {
+  const w = v as unknown as { initializer: Operation | null; initialValue: Tensor | null };
+  w.initializer = initializer;
+  w.initialValue = initialValue;
 }
 
 function materialize(v: TensorLike | (() => Tensor), dtype?: DType): Tensor {

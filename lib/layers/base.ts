@@ -90,6 +90,11 @@ export function l1Regularizer(scale: number): Regularizer {
   return (w) => mul(scale, reduceSum(abs(w)));
 }
 
+/** `conv2d 'conv1' (inputs [?,28,28,1])`: how errors name a layer, with its input's shape. */
+export function layerLabel(kind: string, name: string, inputs: Tensor): string {
+  return `${kind} '${name}' (inputs [${inputs.shape.map((d) => d ?? '?').join(',')}])`;
+}
+
 /** The static size of a dimension, or an Error naming the layer. */
 export function knownDim(x: Tensor, axis: number, layer: string, what: string): number {
   const d = x.shape[axis < 0 ? x.shape.length + axis : axis];

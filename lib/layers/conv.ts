@@ -6,7 +6,7 @@ import { checkFloat } from '../ops/checks.js';
 import { biasAdd, conv2d as nnConv2d, conv2dTranspose as nnConv2dTranspose } from '../ops/conv.js';
 import { avgPool, maxPool } from '../ops/pool.js';
 import type { Activation, LayerOptions, Regularizer } from './base.js';
-import { inLayerScope, knownDim, layerName, layerVariable, resolveActivation } from './base.js';
+import { inLayerScope, knownDim, layerLabel, layerName, layerVariable, resolveActivation } from './base.js';
 
 export type Pair = number | [number, number];
 /** @internal a positive integer or a pair of them, as [h, w]. */
@@ -46,7 +46,7 @@ export interface Conv2DOptions extends LayerOptions {
  */
 export function conv2d(inputs: Tensor, opts: Conv2DOptions): Tensor {
   const name = layerName('conv2d', opts.name);
-  const layer = `conv2d '${name}'`;
+  const layer = layerLabel('conv2d', name, inputs);
   checkFloat(inputs, 'inputs', layer);
   if (inputs.shape.length !== 4) throw new Error(`${layer}: inputs must be NHWC (rank 4), got shape [${inputs.shape.map((d) => d ?? '?')}]`);
   if (!Number.isInteger(opts.filters) || opts.filters <= 0) throw new Error(`${layer}: filters must be a positive integer, got ${opts.filters}`);
@@ -91,7 +91,7 @@ export function conv2dApply(
 /** Transposed 2-D convolution layer ("deconvolution"), kernel [kh, kw, filters, in]. */
 export function conv2dTranspose(inputs: Tensor, opts: Conv2DOptions): Tensor {
   const name = layerName('conv2d_transpose', opts.name);
-  const layer = `conv2dTranspose '${name}'`;
+  const layer = layerLabel('conv2dTranspose', name, inputs);
   checkFloat(inputs, 'inputs', layer);
   if (inputs.shape.length !== 4) throw new Error(`${layer}: inputs must be NHWC (rank 4), got shape [${inputs.shape.map((d) => d ?? '?')}]`);
   const [kh, kw] = pair(opts.kernelSize, 'kernelSize', layer);
@@ -144,7 +144,7 @@ export interface Pooling2DOptions {
 
 function pooling(kind: 'max' | 'avg', inputs: Tensor, opts: Pooling2DOptions): Tensor {
   const name = layerName(kind === 'max' ? 'max_pooling2d' : 'average_pooling2d', opts.name);
-  const layer = `${kind === 'max' ? 'maxPooling2d' : 'averagePooling2d'} '${name}'`;
+  const layer = layerLabel(kind === 'max' ? 'maxPooling2d' : 'averagePooling2d', name, inputs);
   const [ph, pw] = pair(opts.poolSize, 'poolSize', layer);
   const [sh, sw] = pair(opts.strides, 'strides', layer);
   const padding = paddingOf(opts.padding, layer);

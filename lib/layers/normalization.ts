@@ -1,6 +1,8 @@
 /**
  * tf.layers.batchNormalization (TF 1.x): normalises over every axis but the channel axis (last),
- * with trainable beta/gamma and moving mean/variance updated through GraphKeys.UPDATE_OPS:
+ * with trainable beta/gamma and moving mean/variance updated through GraphKeys.UPDATE_OPS.
+ * 4-D (NHWC) inputs use the fused kernel unless `fused: false` (TF's fused=None: fused when
+ * possible); others compose moments and elementwise ops.
  *
  *   const h = tf.layers.batchNormalization(conv, { training: isTraining });
  *   const updates = tf.getCollection(tf.GraphKeys.UPDATE_OPS);
@@ -17,6 +19,7 @@ import { mul, sub, where } from '../ops/binary.js';
 import { checkFloat } from '../ops/checks.js';
 import { constant } from '../ops/creation.js';
 import { batchNormalization as nnBatchNorm } from '../ops/conv.js';
+import { fusedBatchNorm } from '../ops/norm.js';
 import { moments } from '../nn/moments.js';
 import type { LayerOptions, Regularizer } from './base.js';
 import { inLayerScope, knownDim, layerName, layerVariable } from './base.js';
@@ -29,6 +32,12 @@ export interface BatchNormOptions extends LayerOptions {
   scale?: boolean;
   /** A boolean, or a bool scalar tensor switching between batch and moving statistics. */
   training?: boolean | Tensor;
+  /**
+   * Use the fused kernel (tf.nn.fusedBatchNorm). Default: when the input is 4-D. As TF's fused
+   * layer, the moving variance then follows the unbiased batch variance (n/(n−1) times the biased
+   * one the non-fused path uses); the normalisation itself is the same.
+   */
+  fused?: boolean;
   betaInitializer?: Initializer;
   gammaInitializer?: Initializer;
   movingMeanInitializer?: Initializer;
@@ -49,6 +58,10 @@ export function batchNormalization(inputs: Tensor, opts: BatchNormOptions = {}):
   const momentum = opts.momentum ?? 0.99;
   const epsilon = opts.epsilon ?? 1e-3;
   const training = opts.training ?? false;
+  const fused = opts.fused ?? rank === 4;
+  if (fused && rank !== 4) {
+    throw new Error(`${layer}: fused batch norm needs 4-D (NHWC) inputs, got rank ${rank}`);
+  }
   return inLayerScope(name, opts, () => {
     const dtype = inputs.dtype as 'float32' | 'float64';
     const trainable = opts.trainable ?? true;
@@ -60,7 +73,8 @@ export function batchNormalization(inputs: Tensor, opts: BatchNormOptions = {}):
       : constant(0, dtype, [c]);
     const movingMean = layerVariable('moving_mean', [c], opts.movingMeanInitializer ?? zerosInitializer(), { trainable: false, dtype });
     const movingVar = layerVariable('moving_variance', [c], opts.movingVarianceInitializer ?? onesInitializer(), { trainable: false, dtype });
-    return batchNormApply(inputs, { gamma, beta, movingMean, movingVar }, { momentum, epsilon, training }, layer);
+    const p = { gamma, beta, movingMean, movingVar };
+    return batchNormApply(inputs, p, { momentum, epsilon, training, fused }, layer);
   });
 }
 
@@ -68,22 +82,25 @@ export function batchNormalization(inputs: Tensor, opts: BatchNormOptions = {}):
  * @internal batch normalisation on given parameters (shared with tf.keras.layers
  * BatchNormalization): batch statistics when training (moving averages updated through
  * GraphKeys.UPDATE_OPS), moving statistics otherwise; `training` may be a bool tensor.
+ * `fused` (4-D inputs only) uses tf.nn.fusedBatchNorm.
  */
 export function batchNormApply(
   inputs: Tensor,
   p: { gamma: Tensor; beta: Tensor; movingMean: Variable; movingVar: Variable },
-  o: { momentum: number; epsilon: number; training: boolean | Tensor },
+  o: { momentum: number; epsilon: number; training: boolean | Tensor; fused: boolean },
   layer: string,
 ): Tensor {
   const { gamma, beta, movingMean, movingVar } = p;
-  const { momentum, epsilon, training } = o;
+  const { momentum, epsilon, training, fused } = o;
   const dtype = inputs.dtype as 'float32' | 'float64';
-  // Statistics over every axis but the channels (TF 1.x's non-fused path: biased variance).
-  const axes = inputs.shape.length === 4 ? [0, 1, 2] : [0];
-  const inference = () => nnBatchNorm(inputs, movingMean, movingVar, beta, gamma, epsilon);
+  const inferOpts = { epsilon, isTraining: false };
+  const inference = fused
+    ? () => fusedBatchNorm(inputs, gamma, beta, movingMean, movingVar, inferOpts)[0]
+    : () => nnBatchNorm(inputs, movingMean, movingVar, beta, gamma, epsilon);
   if (training === false) return inference();
-  const [batchMean, batchVar] = moments(inputs, axes);
-  const yTrain = nnBatchNorm(inputs, batchMean, batchVar, beta, gamma, epsilon);
+  const [yTrain, batchMean, batchVar] = fused
+    ? fusedBatchNorm(inputs, gamma, beta, null, null, { epsilon })
+    : batchStatsNorm(inputs, inputs.shape.length, beta, gamma, epsilon);
   // moving -= (moving − batch) · (1 − momentum); decay 0 (no update) when not training.
   const decay = typeof training === 'boolean' ? constant(1 - momentum, dtype) : where(training, constant(1 - momentum, dtype), constant(0, dtype));
   const updates = [
@@ -94,4 +111,19 @@ export function batchNormApply(
   if (typeof training === 'boolean') return yTrain;
   if (!(training instanceof Tensor) || training.dtype !== 'bool') throw new Error(`${layer}: 'training' must be a boolean or a bool tensor`);
   return where(training, yTrain, inference());
+}
+
+/**
+ * The non-fused training path: statistics over every axis but the channels (TF 1.x's: biased
+ * variance), then tf.nn.batchNormalization. Returns [y, mean, variance].
+ */
+function batchStatsNorm(
+  inputs: Tensor,
+  rank: number,
+  beta: Tensor,
+  gamma: Tensor,
+  epsilon: number,
+): [Tensor, Tensor, Tensor] {
+  const [mean, variance] = moments(inputs, rank === 4 ? [0, 1, 2] : [0]);
+  return [nnBatchNorm(inputs, mean, variance, beta, gamma, epsilon), mean, variance];
 }

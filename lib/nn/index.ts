@@ -11,6 +11,13 @@ import {
 import { dropout } from './dropout.js';
 import { batchNormalization, biasAdd, conv1d, conv2d, conv2dTranspose } from '../ops/conv.js';
 import { avgPool, maxPool } from '../ops/pool.js';
+import {
+  depthwiseConv2d,
+  depthwiseConv2dNative,
+  depthwiseConv2dNativeBackpropFilter,
+  depthwiseConv2dNativeBackpropInput,
+} from '../ops/depthwise.js';
+import { fusedBatchNorm, localResponseNormalization, lrn } from '../ops/norm.js';
 import { l2Loss, moments } from './moments.js';
 import * as lossFns from './losses.js';
 
@@ -34,10 +41,17 @@ export const nn = {
   conv2d,
   conv2dTranspose,
   conv1d,
+  depthwiseConv2d,
+  depthwiseConv2dNative,
+  depthwiseConv2dNativeBackpropInput,
+  depthwiseConv2dNativeBackpropFilter,
   maxPool,
   avgPool,
   biasAdd,
   batchNormalization,
+  fusedBatchNorm,
+  lrn,
+  localResponseNormalization,
   l2Loss,
   moments,
 };

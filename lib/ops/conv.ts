@@ -11,7 +11,7 @@ import { asTensor, checkFloat } from './checks.js';
 import { expandDims, squeeze } from './shape.js';
 import { rsqrt } from './unary.js';
 import type { Padding } from './conv_args.js';
-import { paddingName, spatialPair } from './conv_args.js';
+import { opWithShapes, paddingName, spatialPair } from './conv_args.js';
 
 export type { Padding } from './conv_args.js';
 
@@ -35,7 +35,12 @@ export function conv2d(
   const f = asTensor(filter, 'filter', 'conv2d', x.dtype);
   checkFloat(x, 'input', 'conv2d');
   nhwcOnly(opts.dataFormat, 'conv2d');
-  const attrs = { strides: spatialPair(strides, 1, 'strides', 'conv2d'), dilations: spatialPair(opts.dilations, 1, 'dilations', 'conv2d'), padding: paddingName(padding, 'conv2d') };
+  const at = opWithShapes('conv2d', { input: x.shape, filter: f.shape });
+  const attrs = {
+    strides: spatialPair(strides, 1, 'strides', at),
+    dilations: spatialPair(opts.dilations, 1, 'dilations', at),
+    padding: paddingName(padding, at),
+  };
   return runOp('conv2d', [x, f], attrs)[0];
 }
 
@@ -50,7 +55,13 @@ export function conv2dTranspose(value: TensorLike, filter: TensorLike, outputSha
   const f = asTensor(filter, 'filter', 'conv2dTranspose', dy.dtype);
   checkFloat(dy, 'value', 'conv2dTranspose');
   if (!Array.isArray(outputShape) || outputShape.length !== 4) throw new Error(`conv2dTranspose: outputShape must have 4 dims, got ${JSON.stringify(outputShape)}`);
-  const attrs = { strides: spatialPair(strides, 1, 'strides', 'conv2dTranspose'), dilations: [1, 1], padding: paddingName(padding, 'conv2dTranspose'), input_shape: outputShape };
+  const at = opWithShapes('conv2dTranspose', { value: dy.shape, filter: f.shape });
+  const attrs = {
+    strides: spatialPair(strides, 1, 'strides', at),
+    dilations: [1, 1],
+    padding: paddingName(padding, at),
+    input_shape: outputShape,
+  };
   return runOp('conv2d_backward_input', [dy, f], attrs)[0];
 }
 

@@ -2,6 +2,13 @@
 
 export type Padding = 'SAME' | 'VALID' | 'same' | 'valid';
 
+/** `op (input [1,8,8,3], filter [3,3,3,2])`: the label argument errors carry, so they name the
+ * shapes involved as the native kernels' errors do. */
+export function opWithShapes(op: string, shapes: Record<string, readonly (number | null)[]>): string {
+  const parts = Object.entries(shapes).map(([k, s]) => `${k} [${s.map((d) => d ?? '?').join(',')}]`);
+  return `${op} (${parts.join(', ')})`;
+}
+
 /** [1, s, s, 1] | [sh, sw] | s → [sh, sw], validated. */
 export function spatialPair(v: number | number[] | undefined, def: number, what: string, op: string): [number, number] {
   const p = v === undefined ? [def, def] : typeof v === 'number' ? [v, v] : v.length === 4 ? [v[1], v[2]] : v;

@@ -11,5 +11,8 @@ export * from './shape.js';
 export * from './index_ops.js';
 export * from './conv.js';
 export * from './pool.js';
+export * from './depthwise.js';
+export * from './norm.js';
+export * from './image.js';
 export { setRandomSeed, randomNormal, truncatedNormal, randomUniform, randomShuffle, multinomial } from './random.js';
 export type { NormalOptions, UniformOptions } from './random.js';

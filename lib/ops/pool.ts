@@ -5,12 +5,18 @@ import { runOp } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkFloat } from './checks.js';
 import type { Padding } from './conv_args.js';
-import { paddingName, spatialPair } from './conv_args.js';
+import { opWithShapes, paddingName, spatialPair } from './conv_args.js';
 
 function pool(op: 'max_pool' | 'avg_pool', name: string, value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding): Tensor {
   const x = asTensor(value, 'value', name);
   checkFloat(x, 'value', name);
-  return runOp(op, [x], { ksize: spatialPair(ksize, 1, 'ksize', name), strides: spatialPair(strides, 1, 'strides', name), padding: paddingName(padding, name) })[0];
+  const at = opWithShapes(name, { value: x.shape });
+  const attrs = {
+    ksize: spatialPair(ksize, 1, 'ksize', at),
+    strides: spatialPair(strides, 1, 'strides', at),
+    padding: paddingName(padding, at),
+  };
+  return runOp(op, [x], attrs)[0];
 }
 
 /**

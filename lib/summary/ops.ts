@@ -21,7 +21,20 @@ import type { HistogramData, SummaryValue } from './proto.js';
 import { encodeSummary } from './proto.js';
 
 type Builder = (values: Tensor[]) => SummaryValue[];
-interface Part {
+
+/**
+ * What one summary computes, as data (so a meta graph can store it and rebuild the builder):
+ * the kind, the final tag, and the kind's options. `tensors` of the part are its inputs.
+ */
+export type SummarySpec =
+  | { kind: 'scalar'; tag: string }
+  | { kind: 'histogram'; tag: string }
+  | { kind: 'image'; tag: string; maxOutputs: number }
+  | { kind: 'text'; tag: string; text: string[]; shape: number[] };
+
+/** @internal one summary of a SummaryOp: its spec, input tensors, and the builder from spec. */
+export interface Part {
+  spec: SummarySpec;
   tensors: Tensor[];
   build: Builder;
 }
@@ -119,11 +132,14 @@ export function scalar(name: string, tensor: TensorLike, opts: SummaryOptions = 
     throw new Error(`summary.scalar: '${base}' needs a tensor with one value, got ${t.dtype} ${shapeString(t.shape)}`);
   }
   const tag = makeTag(base);
-  const build: Builder = ([v]) => {
+  return register(new SummaryOp(tag, [makePart({ kind: 'scalar', tag }, [t])]), opts);
+}
+
+function scalarBuilder(tag: string): Builder {
+  return ([v]) => {
     if (v.size !== 1) throw new Error(`summary.scalar: '${tag}' needs a tensor with one value, got ${v.dtype} ${shapeString(v.shape)}`);
     return [{ tag, simpleValue: numbers(v)[0] }];
   };
-  return register(new SummaryOp(tag, [{ tensors: [t], build }]), opts);
 }
 
 // ---------------------------------------------------------------- histogram
@@ -194,7 +210,7 @@ export function histogram(name: string, values: TensorLike, opts: SummaryOptions
   const base = cleanName(name, 'histogram');
   const t = asNumeric(values, 'values', 'histogram');
   const tag = makeTag(base);
-  return register(new SummaryOp(tag, [{ tensors: [t], build: ([v]) => [{ tag, histo: computeHistogram(numbers(v), tag) }] }]), opts);
+  return register(new SummaryOp(tag, [makePart({ kind: 'histogram', tag }, [t])]), opts);
 }
 
 // ---------------------------------------------------------------- image
@@ -254,16 +270,22 @@ export function image(name: string, tensor: TensorLike, opts: ImageOptions = {})
   const t = asNumeric(tensor, 'tensor', 'image');
   const maxOutputs = opts.maxOutputs ?? 3;
   if (!Number.isInteger(maxOutputs) || maxOutputs < 1) throw new Error(`summary.image: maxOutputs must be a positive integer, got ${String(opts.maxOutputs)}`);
-  const checkShape = (shape: readonly (number | null)[]) => {
-    const c = shape[3];
-    if (shape.length !== 4 || (c !== null && c !== 1 && c !== 3 && c !== 4)) {
-      throw new Error(`summary.image: '${base}' needs a [batch, height, width, channels] tensor with 1, 3 or 4 channels, got ${t.dtype} ${shapeString(shape)}`);
-    }
-  };
-  checkShape(t.shape);
+  checkImageShape(t, t.shape, base);
   const tag = makeTag(base);
-  const build: Builder = ([v]) => {
-    checkShape(v.shape);
+  return register(new SummaryOp(tag, [makePart({ kind: 'image', tag, maxOutputs }, [t])]), opts);
+}
+
+function checkImageShape(t: Tensor, shape: readonly (number | null)[], name: string): void {
+  const c = shape[3];
+  if (shape.length !== 4 || (c !== null && c !== 1 && c !== 3 && c !== 4)) {
+    throw new Error(`summary.image: '${name}' needs a [batch, height, width, channels] tensor ` +
+      `with 1, 3 or 4 channels, got ${t.dtype} ${shapeString(shape)}`);
+  }
+}
+
+function imageBuilder(tag: string, maxOutputs: number): Builder {
+  return ([v]) => {
+    checkImageShape(v, v.shape, tag);
     const [n, h, w, c] = v.shape;
     const data = numbers(v);
     const hw = h * w;
@@ -286,7 +308,6 @@ export function image(name: string, tensor: TensorLike, opts: ImageOptions = {})
     }
     return out;
   };
-  return register(new SummaryOp(tag, [{ tensors: [t], build }]), opts);
 }
 
 // ---------------------------------------------------------------- text
@@ -305,7 +326,36 @@ export function text(name: string, value: string | string[], opts: SummaryOption
   const strings = typeof value === 'string' ? [value] : [...value];
   const shape = typeof value === 'string' ? [] : [strings.length];
   const tag = makeTag(base);
-  return register(new SummaryOp(tag, [{ tensors: [], build: () => [{ tag, text: strings, shape }] }]), opts);
+  const part = makePart({ kind: 'text', tag, text: strings, shape }, []);
+  return register(new SummaryOp(tag, [part]), opts);
+}
+
+// ---------------------------------------------------------------- parts from specs
+
+/** @internal the part computing `spec` from `tensors` (also used by importMetaGraph). */
+export function makePart(spec: SummarySpec, tensors: Tensor[]): Part {
+  const want = spec.kind === 'text' ? 0 : 1;
+  if (tensors.length !== want) {
+    const got = tensors.length;
+    throw new Error(`summary ${spec.kind} '${spec.tag}': expected ${want} input(s), got ${got}`);
+  }
+  switch (spec.kind) {
+    case 'scalar':
+      return { spec, tensors, build: scalarBuilder(spec.tag) };
+    case 'histogram': {
+      const { tag } = spec;
+      const build: Builder = ([v]) => [{ tag, histo: computeHistogram(numbers(v), tag) }];
+      return { spec, tensors, build };
+    }
+    case 'image':
+      return { spec, tensors, build: imageBuilder(spec.tag, spec.maxOutputs) };
+    case 'text': {
+      const { tag, text: strings, shape } = spec;
+      return { spec, tensors, build: () => [{ tag, text: [...strings], shape: [...shape] }] };
+    }
+    default:
+      throw new Error(`summary: unknown summary kind '${(spec as { kind: string }).kind}'`);
+  }
 }
 
 // ---------------------------------------------------------------- merge

@@ -1,7 +1,7 @@
 /**
  * tf.train: optimizers (one fused native update op per variable), the global step,
- * learning-rate decay, checkpoints (Saver); and the gradient clipping ops (also top-level, as
- * tf.clip_by_*).
+ * learning-rate decay, checkpoints (Saver), meta graphs (export/importMetaGraph); and the
+ * gradient clipping ops (also top-level, as tf.clip_by_*).
  */
 import { AdadeltaOptimizer } from './adadelta.js';
 import { AdagradOptimizer } from './adagrad.js';
@@ -15,12 +15,14 @@ import { Optimizer } from './optimizer.js';
 import { RMSPropOptimizer } from './rmsprop.js';
 import * as trainingOps from './training_ops.js';
 import { getCheckpointState, latestCheckpoint, Saver } from './saver.js';
+import { exportMetaGraph, importMetaGraph } from './meta_graph.js';
 import { summaryIterator } from '../summary/reader.js';
 
 export type { ApplyOptions, GradAndVar, Hyper, MinimizeOptions } from './optimizer.js';
 export type { AdamOptions } from './adam.js';
 export type { RMSPropOptions } from './rmsprop.js';
-export type { SaverOptions, SaveOptions, CheckpointState } from './saver.js';
+export type { SaverOptions, SaveOptions, CheckpointState, SaverDef } from './saver.js';
+export type { MetaGraphDef, ExportMetaGraphOptions, ImportMetaGraphOptions } from './meta_graph.js';
 /** trainingOps: the fused update ops themselves (TF's training_ops), for custom optimizers. */
 export {
   Optimizer, GradientDescentOptimizer, MomentumOptimizer, AdagradOptimizer, AdadeltaOptimizer, RMSPropOptimizer,
@@ -44,5 +46,7 @@ export const train = {
   Saver,
   latestCheckpoint,
   getCheckpointState,
+  exportMetaGraph,
+  importMetaGraph,
   summaryIterator,
 };

@@ -2,6 +2,7 @@
  * Checkpoints (TF 1.x tf.train.Saver). A checkpoint `<prefix>` is two files:
  *   <prefix>.safetensors  the variable values, keyed by variable op name ("fc1/W"), in the
  *                         safetensors format; __metadata__ holds format, global step, CRC-32C
+ *                         and the Session's random counter (see Session.randomCounter)
  *   <prefix>.json         a readable description (names, shapes, dtypes, global step, version)
  * and the directory's `checkpoint` state file, in TF's text format:
  *   model_checkpoint_path: "model.ckpt-100"
@@ -43,6 +44,12 @@ export interface SaveOptions {
   globalStep?: number | Tensor;
   /** Update the directory's `checkpoint` state file (default true). */
   writeState?: boolean;
+}
+
+/** A Saver as a meta graph stores it: checkpoint key -> variable op name. */
+export interface SaverDef {
+  maxToKeep: number;
+  variables: Record<string, string>;
 }
 
 export interface CheckpointState {
@@ -102,6 +109,8 @@ export class Saver {
     const dir = dirname(savePath);
     const prefix = join(dir, step === null ? basename(savePath) : `${basename(savePath)}-${step}`);
     const values = this.vars.map(([key, v]) => ({ key, ...readVariable(sess, v) }));
+    // Graph mode: where the session's random stream stands, so restore can continue it.
+    const counter = sess && values.some((t) => t.symbolic) ? sess.randomCounter : null;
 
     let dataCrc = 0;
     for (const t of values) dataCrc = crc32c(tensorBytes(t.data), dataCrc);
@@ -111,11 +120,13 @@ export class Saver {
       data_crc32c: dataCrc.toString(16).padStart(8, '0'),
     };
     if (step !== null) meta.global_step = String(step);
+    if (counter !== null) meta.random_counter = String(counter);
     const header = encodeSafetensorsHeader(values.map((t) => ({ name: t.key, dtype: t.dtype, shape: t.shape })), meta);
     const description = {
       format: FORMAT,
       formatVersion: FORMAT_VERSION,
       globalStep: step,
+      randomCounter: counter,
       dataFile: `${basename(prefix)}.safetensors`,
       dataCrc32c: meta.data_crc32c,
       variables: values.map((t) => ({ name: t.key, dtype: t.dtype, shape: t.shape })),
@@ -176,6 +187,12 @@ export class Saver {
     }
     const problems: string[] = [];
     const loaded: [Variable, TensorData][] = [];
+    const counterText = ckpt.metadata.random_counter;
+    const counter = counterText === undefined ? null : Number(counterText);
+    if (counter !== null && !(/^\d{1,15}$/.test(counterText) && counter < 9e15)) {
+      const shown = JSON.stringify(counterText);
+      problems.push(`its random_counter ${shown} is not an integer in [0, 9e15)`);
+    }
     for (const [key, v] of this.vars) {
       const e = ckpt.entries.get(key);
       const have = `${v.dtype} ${shapeString(v.shape)}`;
@@ -203,6 +220,18 @@ export class Saver {
       throw new Error(`Saver.restore: cannot restore from '${prefix}': ${problems.join('; ')} (the checkpoint holds: ${list || 'nothing'})`);
     }
     for (const [v, t] of loaded) writeVariable(sess, v, t);
+    // Continue the saved random stream (dropout masks, sampled noise) where it stopped.
+    const graphMode = this.vars.some(([, v]) => v.isSymbolic);
+    if (sess && counter !== null && graphMode) sess.randomCounter = counter;
+  }
+
+  /**
+   * What importMetaGraph needs to rebuild this saver (TF's saver.as_saver_def()): maxToKeep and
+   * checkpoint key -> variable op name.
+   */
+  asSaverDef(): SaverDef {
+    const variables = Object.fromEntries(this.vars.map(([k, v]) => [k, v.opName]));
+    return { maxToKeep: this.maxToKeep, variables };
   }
 }
 
@@ -220,14 +249,15 @@ function checkSession(sess: Session | null, v: Variable, what: string): Session 
   return sess;
 }
 
-function readVariable(sess: Session | null, v: Variable): TensorData {
+function readVariable(sess: Session | null, v: Variable): TensorData & { symbolic: boolean } {
   const s = checkSession(sess, v, 'Saver.save');
-  if (!s) return { dtype: v.dtype, shape: [...v.shape], data: v.dataSync() };
+  if (!s) return { dtype: v.dtype, shape: [...v.shape], data: v.dataSync(), symbolic: false };
   const value = s.variableValue(v.varId);
   if (!value) {
     throw new Error(`Saver.save: variable '${v.opName}' is not initialized in this session (run tf.globalVariablesInitializer() first)`);
   }
-  const out = { dtype: value.dtype, shape: [...value.shape], data: value.dataSync() };
+  const data = value.dataSync();
+  const out = { dtype: value.dtype, shape: [...value.shape], data, symbolic: true };
   value.dispose();
   return out;
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fashionMnistSubsetDir } from '../../lib/datasets/index.js';
+import { summaryIterator } from '../../lib/summary/reader.js';
 
 let lines: string[] = [];
 beforeEach(() => {
@@ -44,6 +45,47 @@ describe('examples', { timeout: 120_000 }, () => {
   it('Boston regression fits (normalised test MSE)', async () => {
     await import('../../examples/boston_regression.js');
     expect(lastNumber(/test MSE \(normalised target\): ([\d.]+)/)).toBeLessThan(0.3);
+  });
+  it('ConvNet (tf.layers) learns on the subset', async () => {
+    await import('../../examples/cnn.js');
+    expect(lastNumber(/epoch 3: test accuracy ([\d.]+)/)).toBeGreaterThan(0.6);
+  });
+  it('mlp_resume resumes from its checkpoint and continues the uninterrupted curve', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nf-mlp-resume-'));
+    /** One run of the example, as `RUN_DIR=dir EPOCHS=n node mlp_resume.js`; its output lines. */
+    const run = async (dir: string, epochs: number) => {
+      lines = [];
+      process.env.RUN_DIR = join(root, dir);
+      process.env.EPOCHS = String(epochs);
+      vi.resetModules();
+      await import('../../examples/mlp_resume.js');
+      return lines;
+    };
+    const epochLine = (out: string[], n: number) => out.find((l) => l.startsWith(`epoch ${n} `));
+    try {
+      const first = await run('a', 1);
+      expect(first[1]).toBe(`starting at step 0 in ${join(root, 'a')}`);
+      expect(epochLine(first, 1)).toMatch(/^epoch 1 \(step 20\): test loss [\d.]+, /);
+      const second = await run('a', 2);
+      expect(second[1]).toBe(`resumed from ${join(root, 'a', 'model.ckpt-20')} at step 20`);
+      expect(epochLine(second, 1)).toBeUndefined();
+      expect(epochLine(second, 2)).toMatch(/^epoch 2 \(step 40\): /);
+      // Never stopped: the same epoch-2 line, loss printed in full (exact continuation).
+      const straight = await run('b', 2);
+      expect(epochLine(second, 2)!.replace(/, saved .*/, ''))
+        .toBe(epochLine(straight, 2)!.replace(/, saved .*/, ''));
+      expect(lastNumber(/^step 40: test accuracy ([\d.]+)/)).toBeGreaterThan(0.6);
+      // TensorBoard: one event file per run, with the scalars and histograms at steps 20, 40.
+      const files = readdirSync(join(root, 'a')).filter((f) => f.startsWith('events.out.tfevents'));
+      expect(files).toHaveLength(2);
+      const tags = files.flatMap((f) => [...summaryIterator(join(root, 'a', f))])
+        .flatMap((ev) => (ev.summary?.value ?? []).map((v) => `${ev.step}:${v.tag}`));
+      expect(tags.sort()).toEqual(['20:accuracy', '20:loss', '20:weights/W1', '20:weights/W2',
+        '40:accuracy', '40:loss', '40:weights/W1', '40:weights/W2']);
+    } finally {
+      delete process.env.RUN_DIR;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
   const kerasTitle = 'keras ConvNet (Sequential; fit with TensorBoard, ModelCheckpoint) learns';
   it(kerasTitle, { timeout: 300_000 }, async () => {

@@ -160,6 +160,8 @@ describe('variables', () => {
   });
   it('getVariable and variableScope follow TF reuse rules', () => {
     const w = tf.variableScope('fc1', () => tf.getVariable('W', { shape: [3, 2] }));
+    // The initializer sits beside its variable, as in TF ("fc1/W/Assign", not "fc1/fc1/W/Assign").
+    expect(w.initializer!.name).toBe('fc1/W/Assign');
     expect(w.name).toBe('fc1/W:0');
     expect(() => tf.variableScope('fc1', () => tf.getVariable('W', { shape: [3, 2] }))).toThrow(/Variable fc1\/W already exists, disallowed/);
     expect(tf.variableScope('fc1', () => tf.getVariable('W'), { reuse: true })).toBe(w);

@@ -21,14 +21,14 @@ describe('tf.layers.conv2d and pooling', () => {
   });
   it('errors name the layer and the shapes', () => {
     const x = tf.placeholder('float32', [null, 8, 8, 3], 'x');
-    expect(() => tf.layers.conv2d(x, { filters: 4, kernelSize: 9, name: 'big' })).toThrow(/conv2d 'big': conv2d: the window \(9, dilated to 9\) is larger than the input \(8\)/);
-    expect(() => tf.layers.conv2d(x, { filters: 4, kernelSize: 3, padding: 'full' as never, name: 'pad' })).toThrow(/conv2d 'pad': padding must be 'same' or 'valid', got 'full'/);
-    expect(() => tf.layers.conv2d(x, { filters: 4, kernelSize: 3, strides: -1, name: 'neg' })).toThrow(/conv2d 'neg': strides must be a positive integer/);
+    expect(() => tf.layers.conv2d(x, { filters: 4, kernelSize: 9, name: 'big' })).toThrow(/conv2d 'big' \(inputs \[\?,8,8,3\]\): conv2d: the window \(9, dilated to 9\) is larger than the input \(8\)/);
+    expect(() => tf.layers.conv2d(x, { filters: 4, kernelSize: 3, padding: 'full' as never, name: 'pad' })).toThrow(/conv2d 'pad' \(inputs \[\?,8,8,3\]\): padding must be 'same' or 'valid', got 'full'/);
+    expect(() => tf.layers.conv2d(x, { filters: 4, kernelSize: 3, strides: -1, name: 'neg' })).toThrow(/conv2d 'neg' \(inputs \[\?,8,8,3\]\): strides must be a positive integer/);
     tf.layers.conv2d(x, { filters: 4, kernelSize: 3, name: 'shared' });
     const other = tf.placeholder('float32', [null, 8, 8, 5], 'other');
     expect(() => tf.layers.conv2d(other, { filters: 4, kernelSize: 3, name: 'shared', reuse: true })).toThrow(/shared\/kernel.*specified shape \[3,3,5,4\] and found shape \[3,3,3,4\]/);
-    expect(() => tf.layers.maxPooling2d(x, { poolSize: 9, strides: 1, name: 'pool' })).toThrow(/maxPooling2d 'pool':.*larger than the input \(8\)/);
-    expect(() => tf.layers.conv2d(tf.placeholder('float32', [null, 8, 8], 'r3'), { filters: 1, kernelSize: 1, name: 'rank' })).toThrow(/conv2d 'rank': inputs must be NHWC \(rank 4\)/);
+    expect(() => tf.layers.maxPooling2d(x, { poolSize: 9, strides: 1, name: 'pool' })).toThrow(/maxPooling2d 'pool' \(inputs \[\?,8,8,3\]\):.*larger than the input \(8\)/);
+    expect(() => tf.layers.conv2d(tf.placeholder('float32', [null, 8, 8], 'r3'), { filters: 1, kernelSize: 1, name: 'rank' })).toThrow(/conv2d 'rank' \(inputs \[\?,8,8\]\): inputs must be NHWC \(rank 4\)/);
   });
 });
 

@@ -89,9 +89,9 @@ describe('conv2d', () => {
     withEager(() => {
       const x = tf.zeros([1, 5, 5, 3]);
       expect(() => tf.nn.conv2d(x, tf.zeros([3, 3, 2, 4]), 1, 'SAME')).toThrow(/conv2d: input has 3 channels but the filter expects 2.*\[1,5,5,3\].*\[3,3,2,4\]/);
-      expect(() => tf.nn.conv2d(x, tf.zeros([3, 3, 3, 4]), 1, 'FULL' as never)).toThrow(/conv2d: padding must be 'SAME' or 'VALID', got 'FULL'/);
+      expect(() => tf.nn.conv2d(x, tf.zeros([3, 3, 3, 4]), 1, 'FULL' as never)).toThrow(/conv2d \(input \[1,5,5,3\], filter \[3,3,3,4\]\): padding must be 'SAME' or 'VALID', got 'FULL'/);
       expect(() => tf.nn.conv2d(x, tf.zeros([7, 7, 3, 4]), 1, 'VALID')).toThrow(/conv2d: the window \(7, dilated to 7\) is larger than the input \(5\)/);
-      expect(() => tf.nn.conv2d(x, tf.zeros([3, 3, 3, 4]), -1, 'SAME')).toThrow(/conv2d: strides must be positive integers/);
+      expect(() => tf.nn.conv2d(x, tf.zeros([3, 3, 3, 4]), -1, 'SAME')).toThrow(/conv2d \(input \[1,5,5,3\], filter \[3,3,3,4\]\): strides must be positive integers/);
       expect(() => tf.nn.conv2d(tf.zeros([5, 5, 3]), tf.zeros([3, 3, 3, 4]), 1, 'SAME')).toThrow(/must be NHWC \(rank 4\)/);
     }));
   it('graph mode: unknown batch propagates; the window check happens at build time', () => {
@@ -155,8 +155,18 @@ describe('pooling', () => {
     withEager(() => {
       const x = tf.constant([1, NaN, 3, 2], 'float32', [1, 2, 2, 1]);
       expect(Number.isNaN(tf.nn.maxPool(x, 2, 2, 'VALID').item() as number)).toBe(true);
+      // Ties and NaN: the gradient goes to the first maximum, or to the first NaN, as in TF.
+      const grad = (v: number[]) => {
+        const t = tf.constant(v, 'float32', [1, 2, 2, 1]);
+        const tape = new tf.GradientTape();
+        tape.watch(t);
+        const y = tape.record(() => tf.nn.maxPool(t, 2, 2, 'VALID'));
+        return tape.gradient(y, [t])[0]!.dataSync();
+      };
+      expect(Array.from(grad([1, 5, 5, 2]))).toEqual([0, 1, 0, 0]);
+      expect(Array.from(grad([7, NaN, 9, NaN]))).toEqual([0, 1, 0, 0]);
       expect(() => tf.nn.maxPool(x, 3, 1, 'VALID')).toThrow(/max_pool: the window \(3, dilated to 3\) is larger than the input \(2\)/);
-      expect(() => tf.nn.avgPool(x, [2, 2, 2, 2], 1, 'VALID')).toThrow(/avgPool: ksize over the batch and channel dims must be 1/);
+      expect(() => tf.nn.avgPool(x, [2, 2, 2, 2], 1, 'VALID')).toThrow(/avgPool \(value \[1,2,2,1\]\): ksize over the batch and channel dims must be 1/);
     }));
 });
 

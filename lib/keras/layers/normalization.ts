@@ -31,6 +31,11 @@ export interface BatchNormalizationArgs extends LayerArgs {
   movingVarianceInitializer?: InitializerIdentifier;
   betaRegularizer?: RegularizerIdentifier;
   gammaRegularizer?: RegularizerIdentifier;
+  /**
+   * Use the fused kernel (tf.nn.fusedBatchNorm); default: for 4-D inputs, as Keras. The moving
+   * variance then follows the unbiased batch variance.
+   */
+  fused?: boolean;
 }
 
 export class BatchNormalization extends Layer {
@@ -109,7 +114,12 @@ export class BatchNormalization extends Layer {
       movingMean: this.movingMean!,
       movingVar: this.movingVariance!,
     };
-    const opts = { momentum: this.momentum, epsilon: this.epsilon, training };
+    const rank = x.shape.length;
+    const fused = this.args.fused ?? rank === 4;
+    if (fused && rank !== 4) {
+      throw new Error(`fused batch normalization needs 4-D (NHWC) inputs, got rank ${rank}`);
+    }
+    const opts = { momentum: this.momentum, epsilon: this.epsilon, training, fused };
     return batchNormApply(x, p, opts, this.describe());
   }
 
@@ -129,6 +139,7 @@ export class BatchNormalization extends Layer {
       movingVarianceInitializer: serializeInitializer(a.movingVarianceInitializer, 'ones'),
       betaRegularizer: serializeRegularizer(a.betaRegularizer, what),
       gammaRegularizer: serializeRegularizer(a.gammaRegularizer, what),
+      ...(a.fused === undefined ? {} : { fused: a.fused }),
     };
   }
 }
