@@ -5,4 +5,4 @@ export {
   BinaryCrossentropy, MeanSquaredError, MeanAbsoluteError,
   getLoss as get,
 } from '../losses.js';
-export type { LossFunction, LossIdentifier, CrossentropyOptions } from '../losses.js';
+export type { LossFunction, LossIdentifier, CrossentropyOptions, LossKind } from '../losses.js';

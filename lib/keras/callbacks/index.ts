@@ -14,4 +14,4 @@ export type { CSVLoggerArgs } from './csv_logger.js';
 export { TerminateOnNaN } from './terminate_on_nan.js';
 export { TensorBoard } from './tensorboard.js';
 export type { TensorBoardArgs } from './tensorboard.js';
-export type { MonitorMode } from './monitor.js';
+export type { MonitorMode, Monitor } from './monitor.js';

@@ -24,7 +24,8 @@ export interface Conv2DArgs extends LayerArgs, KernelBiasArgs {
   activation?: ActivationIdentifier;
 }
 
-type ConvPositional = Omit<Conv2DArgs, 'filters' | 'kernelSize'>;
+/** Conv2D options after the positional filters and kernelSize. */
+export type ConvPositional = Omit<Conv2DArgs, 'filters' | 'kernelSize'>;
 
 /** `(filters, kernelSize, options)` or one options object. */
 function convArgs(

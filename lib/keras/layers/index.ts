@@ -23,15 +23,22 @@ export type { InputLayerArgs } from '../engine/input_layer.js';
 export type { CallArgs } from '../engine/node.js';
 export type { ReshapeArgs, DropoutArgs, ActivationArgs } from './core.js';
 export type { DenseArgs } from './dense.js';
-export type { Conv2DArgs } from './conv.js';
+export type { Conv2DArgs, ConvPositional } from './conv.js';
 export type { Pooling2DArgs } from './pooling.js';
 export type { BatchNormalizationArgs } from './normalization.js';
-export type { UpSampling2DArgs, ZeroPadding2DArgs } from './reshaping.js';
+export type { UpSampling2DArgs, ZeroPadding2DArgs, Padding2D } from './reshaping.js';
 export type { ConcatenateArgs } from './merge.js';
 export type { LeakyReLUArgs } from './activations.js';
 export type { EmbeddingArgs } from './embeddings.js';
+export type { KernelBiasArgs } from './layer_args.js';
+export type { ActivationIdentifier } from '../activations.js';
+export type { InitializerIdentifier } from '../initializers.js';
+export type { RegularizerIdentifier } from '../regularizers.js';
+export type { Pair } from '../../layers/conv.js';
+export type { Regularizer } from '../../layers/base.js';
 
-type LayerClass = new (config: never) => Layer;
+/** A layer class that can be built from its config. */
+export type LayerClass = new (config: never) => Layer;
 
 /** The built-in layer classes by Keras class name. */
 export const LAYER_CLASSES: Record<string, LayerClass> = {

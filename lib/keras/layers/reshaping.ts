@@ -54,7 +54,8 @@ export class UpSampling2D extends Layer {
   }
 }
 
-type Padding2D = number | [number, number] | [[number, number], [number, number]];
+/** n, [rows, cols] or [[top, bottom], [left, right]]. */
+export type Padding2D = number | [number, number] | [[number, number], [number, number]];
 
 export interface ZeroPadding2DArgs extends LayerArgs {
   /** n (all sides), [rows, cols] (symmetric) or [[top, bottom], [left, right]]; default 1. */
