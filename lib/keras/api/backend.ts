@@ -2,7 +2,9 @@
 export {
   getSession, setSession, clearSession, learningPhase, getValue, setValue,
 } from '../backend.js';
-/** Keras' fuzz factor, 1e-7 (K.epsilon()). */
+import { EPSILON } from '../losses.js';
+
+/** Keras' fuzz factor, 1e-7 (K.epsilon()): the clipping of probabilities in the losses. */
 export function epsilon(): number {
-  return 1e-7;
+  return EPSILON;
 }
