@@ -3,8 +3,8 @@
  * conv 5x5x64 'same' + ReLU + maxpool 2, dense 1024 ReLU, dropout 0.5, dense 10 (logits);
  * Adam 1e-4, batch 50. fit() validates on the test split after each epoch, writes TensorBoard
  * logs and keeps the best model (by validation accuracy) with ModelCheckpoint.
- * Run: node dist/examples/keras_cnn.js   (EPOCHS=5 by default; LOGDIR=./logs/keras_cnn)
- *      tensorboard --logdir logs/keras_cnn/tensorboard
+ * Run: node dist/examples/keras_cnn.js   (EPOCHS=5 by default; LOGDIR=runs/keras_cnn)
+ *      tensorboard --logdir runs/keras_cnn/tensorboard
  */
 import { join } from 'node:path';
 import * as tf from 'nodeflow';
@@ -32,7 +32,7 @@ model.compile({
 });
 model.summary();
 
-const logDir = process.env.LOGDIR ?? join('logs', 'keras_cnn');
+const logDir = process.env.LOGDIR ?? join('runs', 'keras_cnn');
 const epochs = Number(process.env.EPOCHS ?? 5);
 console.log(
   `Fashion-MNIST (${data.source}): ${data.train.numExamples} train, ${data.test.numExamples} ` +
