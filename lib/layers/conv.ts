@@ -66,7 +66,9 @@ export function conv2d(inputs: Tensor, opts: Conv2DOptions): Tensor {
         trainable: opts.trainable, regularizer: opts.biasRegularizer, dtype,
       })
       : null;
-    return conv2dApply(inputs, kernel, bias, { strides: [sh, sw], padding, dilationRate: [dh, dw] }, activation, layer);
+    const strides: [number, number] = [sh, sw];
+    const conv = { strides, padding, dilationRate: [dh, dw] as [number, number] };
+    return conv2dApply(inputs, kernel, bias, conv, activation, layer);
   });
 }
 
@@ -110,13 +112,18 @@ export function conv2dTranspose(inputs: Tensor, opts: Conv2DOptions): Tensor {
         trainable: opts.trainable, regularizer: opts.biasRegularizer, dtype,
       })
       : null;
-    return conv2dTransposeApply(inputs, kernel, bias, { strides: [sh, sw], padding, outSize: [outH, outW] }, activation);
+    const strides: [number, number] = [sh, sw];
+    const conv = { strides, padding, outSize: [outH, outW] as [number, number] };
+    return conv2dTransposeApply(inputs, kernel, bias, conv, activation);
   });
 }
 
 /** @internal the output [h, w] of a transposed convolution (as TF's deconv_output_length). */
 export function conv2dTransposeSize(
-  [h, w]: [number, number], [kh, kw]: [number, number], [sh, sw]: [number, number], padding: 'SAME' | 'VALID',
+  [h, w]: [number, number],
+  [kh, kw]: [number, number],
+  [sh, sw]: [number, number],
+  padding: 'SAME' | 'VALID',
 ): [number, number] {
   return padding === 'SAME' ? [h * sh, w * sw] : [(h - 1) * sh + kh, (w - 1) * sw + kw];
 }
@@ -129,7 +136,8 @@ export function conv2dTransposeApply(
 ): Tensor {
   const [sh, sw] = conv.strides;
   // An unknown batch size (-1) follows the input's at run time.
-  const outputShape = [inputs.shape[0] ?? -1, conv.outSize[0], conv.outSize[1], kernel.shape[2] as number];
+  const [oh, ow] = conv.outSize;
+  const outputShape = [inputs.shape[0] ?? -1, oh, ow, kernel.shape[2] as number];
   let y = nnConv2dTranspose(inputs, kernel, outputShape, [1, sh, sw, 1], conv.padding);
   if (bias) y = biasAdd(y, bias);
   return activation ? activation(y) : y;

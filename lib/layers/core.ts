@@ -55,7 +55,11 @@ export function dense(inputs: Tensor, opts: DenseOptions): Tensor {
  * variables made by the caller (tf.layers.dense and tf.keras.layers.Dense share it).
  */
 export function denseApply(
-  inputs: Tensor, kernel: Tensor, bias: Tensor | null, activation: ((x: Tensor) => Tensor) | null, layer: string,
+  inputs: Tensor,
+  kernel: Tensor,
+  bias: Tensor | null,
+  activation: ((x: Tensor) => Tensor) | null,
+  layer: string,
 ): Tensor {
   const [inDim, units] = kernel.shape as [number, number];
   let y: Tensor;
@@ -64,7 +68,10 @@ export function denseApply(
   } else {
     // [..., in] → [-1, in] · kernel → [..., units]
     const lead = inputs.shape.slice(0, -1).map((d) => (d === null ? -1 : d));
-    if (lead.filter((d) => d === -1).length > 1) throw new Error(`${layer}: at most one unknown leading dimension is supported, got [${inputs.shape}]`);
+    if (lead.filter((d) => d === -1).length > 1) {
+      const shown = `[${inputs.shape.map((d) => d ?? '?')}]`;
+      throw new Error(`${layer}: at most one unknown leading dimension is supported, got ${shown}`);
+    }
     y = reshape(matmul(reshape(inputs, [-1, inDim]), kernel), [...lead, units]);
   }
   if (bias) y = add(y, bias);

@@ -102,14 +102,19 @@ export function batchNormApply(
     ? fusedBatchNorm(inputs, gamma, beta, null, null, { epsilon })
     : batchStatsNorm(inputs, inputs.shape.length, beta, gamma, epsilon);
   // moving -= (moving − batch) · (1 − momentum); decay 0 (no update) when not training.
-  const decay = typeof training === 'boolean' ? constant(1 - momentum, dtype) : where(training, constant(1 - momentum, dtype), constant(0, dtype));
+  const rate = constant(1 - momentum, dtype);
+  const decay = typeof training === 'boolean' ? rate : where(training, rate, constant(0, dtype));
   const updates = [
     assignSub(movingMean, mul(sub(movingMean, batchMean), decay)),
     assignSub(movingVar, mul(sub(movingVar, batchVar), decay)),
   ];
-  if (!executingEagerly()) for (const u of updates) getDefaultGraph().addToCollection(GraphKeys.UPDATE_OPS, u.op);
+  if (!executingEagerly()) {
+    for (const u of updates) getDefaultGraph().addToCollection(GraphKeys.UPDATE_OPS, u.op);
+  }
   if (typeof training === 'boolean') return yTrain;
-  if (!(training instanceof Tensor) || training.dtype !== 'bool') throw new Error(`${layer}: 'training' must be a boolean or a bool tensor`);
+  if (!(training instanceof Tensor) || training.dtype !== 'bool') {
+    throw new Error(`${layer}: 'training' must be a boolean or a bool tensor`);
+  }
   return where(training, yTrain, inference());
 }
 
