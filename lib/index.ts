@@ -50,3 +50,4 @@ export { train, clipOps, clipByGlobalNorm, clipByNorm, globalNorm } from './trai
 export type { GradAndVar, MinimizeOptions, ApplyOptions, Hyper } from './train/index.js';
 export * as summary from './summary/index.js';
 export { layers, contrib } from './layers/index.js';
+export * as keras from './keras/index.js';

@@ -8,15 +8,17 @@ import { avgPool, maxPool } from '../ops/pool.js';
 import type { Activation, LayerOptions, Regularizer } from './base.js';
 import { inLayerScope, knownDim, layerLabel, layerName, layerVariable, resolveActivation } from './base.js';
 
-type Pair = number | [number, number];
-const pair = (v: Pair, what: string, layer: string): [number, number] => {
+export type Pair = number | [number, number];
+/** @internal a positive integer or a pair of them, as [h, w]. */
+export const pair = (v: Pair, what: string, layer: string): [number, number] => {
   const p: [number, number] = typeof v === 'number' ? [v, v] : v;
   if (p.length !== 2 || !p.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`${layer}: ${what} must be a positive integer or a pair of them, got ${JSON.stringify(v)}`);
   }
   return p;
 };
-const paddingOf = (p: string | undefined, layer: string): 'SAME' | 'VALID' => {
+/** @internal 'same' | 'valid' (either case) as 'SAME' | 'VALID'. */
+export const paddingOf = (p: string | undefined, layer: string): 'SAME' | 'VALID' => {
   const up = (p ?? 'valid').toUpperCase();
   if (up !== 'SAME' && up !== 'VALID') throw new Error(`${layer}: padding must be 'same' or 'valid', got '${p}'`);
   return up;
@@ -59,20 +61,33 @@ export function conv2d(inputs: Tensor, opts: Conv2DOptions): Tensor {
     const kernel = layerVariable('kernel', [kh, kw, cin, opts.filters], opts.kernelInitializer ?? glorotUniformInitializer(), {
       trainable: opts.trainable, regularizer: opts.kernelRegularizer, dtype,
     });
-    let y: Tensor;
-    try {
-      y = nnConv2d(inputs, kernel, [1, sh, sw, 1], padding, { dilations: [1, dh, dw, 1] });
-    } catch (e) {
-      throw new Error(`${layer}: ${(e as Error).message}`);
-    }
-    if (opts.useBias ?? true) {
-      const bias = layerVariable('bias', [opts.filters], opts.biasInitializer ?? zerosInitializer(), {
+    const bias = opts.useBias ?? true
+      ? layerVariable('bias', [opts.filters], opts.biasInitializer ?? zerosInitializer(), {
         trainable: opts.trainable, regularizer: opts.biasRegularizer, dtype,
-      });
-      y = biasAdd(y, bias);
-    }
-    return activation ? activation(y) : y;
+      })
+      : null;
+    const strides: [number, number] = [sh, sw];
+    const conv = { strides, padding, dilationRate: [dh, dw] as [number, number] };
+    return conv2dApply(inputs, kernel, bias, conv, activation, layer);
   });
+}
+
+/** @internal conv2d + bias + activation on given variables (shared with tf.keras.layers.Conv2D). */
+export function conv2dApply(
+  inputs: Tensor, kernel: Tensor, bias: Tensor | null,
+  conv: { strides: [number, number]; padding: 'SAME' | 'VALID'; dilationRate: [number, number] },
+  activation: ((x: Tensor) => Tensor) | null, layer: string,
+): Tensor {
+  const [sh, sw] = conv.strides;
+  const [dh, dw] = conv.dilationRate;
+  let y: Tensor;
+  try {
+    y = nnConv2d(inputs, kernel, [1, sh, sw, 1], conv.padding, { dilations: [1, dh, dw, 1] });
+  } catch (e) {
+    throw new Error(`${layer}: ${(e as Error).message}`);
+  }
+  if (bias) y = biasAdd(y, bias);
+  return activation ? activation(y) : y;
 }
 
 /** Transposed 2-D convolution layer ("deconvolution"), kernel [kh, kw, filters, in]. */
@@ -85,25 +100,47 @@ export function conv2dTranspose(inputs: Tensor, opts: Conv2DOptions): Tensor {
   const [sh, sw] = pair(opts.strides ?? 1, 'strides', layer);
   const padding = paddingOf(opts.padding, layer);
   const [h, w, cin] = [1, 2, 3].map((a) => knownDim(inputs, a, layer, `dimension ${a}`));
-  const outH = padding === 'SAME' ? h * sh : (h - 1) * sh + kh;
-  const outW = padding === 'SAME' ? w * sw : (w - 1) * sw + kw;
+  const [outH, outW] = conv2dTransposeSize([h, w], [kh, kw], [sh, sw], padding);
   const activation = resolveActivation(opts.activation, layer);
   return inLayerScope(name, opts, () => {
     const dtype = inputs.dtype as 'float32' | 'float64';
     const kernel = layerVariable('kernel', [kh, kw, opts.filters, cin], opts.kernelInitializer ?? glorotUniformInitializer(), {
       trainable: opts.trainable, regularizer: opts.kernelRegularizer, dtype,
     });
-    // An unknown batch size (-1) follows the input's at run time.
-    const outputShape = [inputs.shape[0] ?? -1, outH, outW, opts.filters];
-    let y = nnConv2dTranspose(inputs, kernel, outputShape, [1, sh, sw, 1], padding);
-    if (opts.useBias ?? true) {
-      const bias = layerVariable('bias', [opts.filters], opts.biasInitializer ?? zerosInitializer(), {
+    const bias = opts.useBias ?? true
+      ? layerVariable('bias', [opts.filters], opts.biasInitializer ?? zerosInitializer(), {
         trainable: opts.trainable, regularizer: opts.biasRegularizer, dtype,
-      });
-      y = biasAdd(y, bias);
-    }
-    return activation ? activation(y) : y;
+      })
+      : null;
+    const strides: [number, number] = [sh, sw];
+    const conv = { strides, padding, outSize: [outH, outW] as [number, number] };
+    return conv2dTransposeApply(inputs, kernel, bias, conv, activation);
   });
+}
+
+/** @internal the output [h, w] of a transposed convolution (as TF's deconv_output_length). */
+export function conv2dTransposeSize(
+  [h, w]: [number, number],
+  [kh, kw]: [number, number],
+  [sh, sw]: [number, number],
+  padding: 'SAME' | 'VALID',
+): [number, number] {
+  return padding === 'SAME' ? [h * sh, w * sw] : [(h - 1) * sh + kh, (w - 1) * sw + kw];
+}
+
+/** @internal conv2dTranspose + bias + activation on given variables (kernel [kh, kw, out, in]). */
+export function conv2dTransposeApply(
+  inputs: Tensor, kernel: Tensor, bias: Tensor | null,
+  conv: { strides: [number, number]; padding: 'SAME' | 'VALID'; outSize: [number, number] },
+  activation: ((x: Tensor) => Tensor) | null,
+): Tensor {
+  const [sh, sw] = conv.strides;
+  // An unknown batch size (-1) follows the input's at run time.
+  const [oh, ow] = conv.outSize;
+  const outputShape = [inputs.shape[0] ?? -1, oh, ow, kernel.shape[2] as number];
+  let y = nnConv2dTranspose(inputs, kernel, outputShape, [1, sh, sw, 1], conv.padding);
+  if (bias) y = biasAdd(y, bias);
+  return activation ? activation(y) : y;
 }
 
 export interface Pooling2DOptions {

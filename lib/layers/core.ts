@@ -41,23 +41,41 @@ export function dense(inputs: Tensor, opts: DenseOptions): Tensor {
     const kernel = layerVariable('kernel', [inDim, opts.units], opts.kernelInitializer ?? glorotUniformInitializer(), {
       trainable: opts.trainable, regularizer: opts.kernelRegularizer, dtype,
     });
-    let y: Tensor;
-    if (inputs.shape.length === 2) {
-      y = matmul(inputs, kernel);
-    } else {
-      // [..., in] → [-1, in] · kernel → [..., units]
-      const lead = inputs.shape.slice(0, -1).map((d) => (d === null ? -1 : d));
-      if (lead.filter((d) => d === -1).length > 1) throw new Error(`${layer}: at most one unknown leading dimension is supported, got [${inputs.shape}]`);
-      y = reshape(matmul(reshape(inputs, [-1, inDim]), kernel), [...lead, opts.units]);
-    }
-    if (opts.useBias ?? true) {
-      const bias = layerVariable('bias', [opts.units], opts.biasInitializer ?? zerosInitializer(), {
+    const bias = opts.useBias ?? true
+      ? layerVariable('bias', [opts.units], opts.biasInitializer ?? zerosInitializer(), {
         trainable: opts.trainable, regularizer: opts.biasRegularizer, dtype,
-      });
-      y = add(y, bias);
-    }
-    return activation ? activation(y) : y;
+      })
+      : null;
+    return denseApply(inputs, kernel, bias, activation, layer);
   });
+}
+
+/**
+ * @internal activation(inputs · kernel + bias) over the last axis of a rank >= 2 input, on
+ * variables made by the caller (tf.layers.dense and tf.keras.layers.Dense share it).
+ */
+export function denseApply(
+  inputs: Tensor,
+  kernel: Tensor,
+  bias: Tensor | null,
+  activation: ((x: Tensor) => Tensor) | null,
+  layer: string,
+): Tensor {
+  const [inDim, units] = kernel.shape as [number, number];
+  let y: Tensor;
+  if (inputs.shape.length === 2) {
+    y = matmul(inputs, kernel);
+  } else {
+    // [..., in] → [-1, in] · kernel → [..., units]
+    const lead = inputs.shape.slice(0, -1).map((d) => (d === null ? -1 : d));
+    if (lead.filter((d) => d === -1).length > 1) {
+      const shown = `[${inputs.shape.map((d) => d ?? '?')}]`;
+      throw new Error(`${layer}: at most one unknown leading dimension is supported, got ${shown}`);
+    }
+    y = reshape(matmul(reshape(inputs, [-1, inDim]), kernel), [...lead, units]);
+  }
+  if (bias) y = add(y, bias);
+  return activation ? activation(y) : y;
 }
 
 /**

@@ -12,6 +12,7 @@ import { executingEagerly } from '../engine.js';
 import { getDefaultGraph } from '../graph/graph.js';
 import type { Initializer } from '../graph/initializers.js';
 import { onesInitializer, zerosInitializer } from '../graph/initializers.js';
+import type { Variable } from '../graph/variables.js';
 import { assignSub, GraphKeys } from '../graph/variables.js';
 import { Tensor } from '../tensor.js';
 import { mul, sub, where } from '../ops/binary.js';
@@ -72,25 +73,49 @@ export function batchNormalization(inputs: Tensor, opts: BatchNormOptions = {}):
       : constant(0, dtype, [c]);
     const movingMean = layerVariable('moving_mean', [c], opts.movingMeanInitializer ?? zerosInitializer(), { trainable: false, dtype });
     const movingVar = layerVariable('moving_variance', [c], opts.movingVarianceInitializer ?? onesInitializer(), { trainable: false, dtype });
-    const inferOpts = { epsilon, isTraining: false };
-    const inference = fused
-      ? () => fusedBatchNorm(inputs, gamma, beta, movingMean, movingVar, inferOpts)[0]
-      : () => nnBatchNorm(inputs, movingMean, movingVar, beta, gamma, epsilon);
-    if (training === false) return inference();
-    const [yTrain, batchMean, batchVar] = fused
-      ? fusedBatchNorm(inputs, gamma, beta, null, null, { epsilon })
-      : batchStatsNorm(inputs, rank, beta, gamma, epsilon);
-    // moving -= (moving − batch) · (1 − momentum); decay 0 (no update) when not training.
-    const decay = typeof training === 'boolean' ? constant(1 - momentum, dtype) : where(training, constant(1 - momentum, dtype), constant(0, dtype));
-    const updates = [
-      assignSub(movingMean, mul(sub(movingMean, batchMean), decay)),
-      assignSub(movingVar, mul(sub(movingVar, batchVar), decay)),
-    ];
-    if (!executingEagerly()) for (const u of updates) getDefaultGraph().addToCollection(GraphKeys.UPDATE_OPS, u.op);
-    if (typeof training === 'boolean') return yTrain;
-    if (!(training instanceof Tensor) || training.dtype !== 'bool') throw new Error(`${layer}: 'training' must be a boolean or a bool tensor`);
-    return where(training, yTrain, inference());
+    const p = { gamma, beta, movingMean, movingVar };
+    return batchNormApply(inputs, p, { momentum, epsilon, training, fused }, layer);
   });
+}
+
+/**
+ * @internal batch normalisation on given parameters (shared with tf.keras.layers
+ * BatchNormalization): batch statistics when training (moving averages updated through
+ * GraphKeys.UPDATE_OPS), moving statistics otherwise; `training` may be a bool tensor.
+ * `fused` (4-D inputs only) uses tf.nn.fusedBatchNorm.
+ */
+export function batchNormApply(
+  inputs: Tensor,
+  p: { gamma: Tensor; beta: Tensor; movingMean: Variable; movingVar: Variable },
+  o: { momentum: number; epsilon: number; training: boolean | Tensor; fused: boolean },
+  layer: string,
+): Tensor {
+  const { gamma, beta, movingMean, movingVar } = p;
+  const { momentum, epsilon, training, fused } = o;
+  const dtype = inputs.dtype as 'float32' | 'float64';
+  const inferOpts = { epsilon, isTraining: false };
+  const inference = fused
+    ? () => fusedBatchNorm(inputs, gamma, beta, movingMean, movingVar, inferOpts)[0]
+    : () => nnBatchNorm(inputs, movingMean, movingVar, beta, gamma, epsilon);
+  if (training === false) return inference();
+  const [yTrain, batchMean, batchVar] = fused
+    ? fusedBatchNorm(inputs, gamma, beta, null, null, { epsilon })
+    : batchStatsNorm(inputs, inputs.shape.length, beta, gamma, epsilon);
+  // moving -= (moving − batch) · (1 − momentum); decay 0 (no update) when not training.
+  const rate = constant(1 - momentum, dtype);
+  const decay = typeof training === 'boolean' ? rate : where(training, rate, constant(0, dtype));
+  const updates = [
+    assignSub(movingMean, mul(sub(movingMean, batchMean), decay)),
+    assignSub(movingVar, mul(sub(movingVar, batchVar), decay)),
+  ];
+  if (!executingEagerly()) {
+    for (const u of updates) getDefaultGraph().addToCollection(GraphKeys.UPDATE_OPS, u.op);
+  }
+  if (typeof training === 'boolean') return yTrain;
+  if (!(training instanceof Tensor) || training.dtype !== 'bool') {
+    throw new Error(`${layer}: 'training' must be a boolean or a bool tensor`);
+  }
+  return where(training, yTrain, inference());
 }
 
 /**

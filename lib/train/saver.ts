@@ -286,7 +286,7 @@ async function globalStepValue(sess: Session | null, step: number | Tensor | und
 // ---------------------------------------------------------------- files
 
 /** Writes `chunks` to `path` atomically: temp file in the same directory, fsync, rename. */
-async function writeAtomic(path: string, chunks: Uint8Array[]): Promise<void> {
+export async function writeAtomic(path: string, chunks: Uint8Array[]): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const fh = await open(tmp, 'wx');
   try {
@@ -304,7 +304,7 @@ async function writeAtomic(path: string, chunks: Uint8Array[]): Promise<void> {
 }
 
 /** Makes renames in `dir` durable (a no-op where directories cannot be opened). */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   try {
     const fh = await open(dir, 'r');
     try {

@@ -3,7 +3,7 @@
  * Fashion-MNIST subset with one epoch, so CI keeps them working. Thresholds are for the subset;
  * the full-data targets are measured by running the examples themselves (see README).
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -85,6 +85,25 @@ describe('examples', { timeout: 120_000 }, () => {
     } finally {
       delete process.env.RUN_DIR;
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+  const kerasTitle = 'keras ConvNet (Sequential; fit with TensorBoard, ModelCheckpoint) learns';
+  it(kerasTitle, { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nf-keras-cnn-'));
+    process.env.LOGDIR = dir;
+    process.env.EPOCHS = '2';
+    // fit's progress lines go to process.stdout; keep the test output quiet.
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await import('../../examples/keras_cnn.js');
+      expect(lines.some((l) => /Total params: 3,274,634/.test(l))).toBe(true);
+      expect(lastNumber(/^test accuracy ([\d.]+)/)).toBeGreaterThan(0.55);
+      expect(existsSync(join(dir, 'best', 'model.json'))).toBe(true);
+      const events = readdirSync(join(dir, 'tensorboard'));
+      expect(events.some((f) => f.startsWith('events.out.tfevents'))).toBe(true);
+    } finally {
+      delete process.env.LOGDIR;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
   it('matrix inverse converges', async () => {

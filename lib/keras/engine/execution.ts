@@ -1,0 +1,113 @@
+/**
+ * The bodies of model.fit / evaluate / predict / trainOnBatch / testOnBatch: data checked
+ * against the model, the training graph made ready, then the loops of fit_loop.ts.
+ */
+import { initializeVariables, learningPhase } from '../backend.js';
+import type { History } from '../callbacks/callback.js';
+import { Progbar } from '../callbacks/progbar.js';
+import { native } from '../../native.js';
+import { Tensor } from '../../tensor.js';
+import type { HostArray, ModelData } from './data.js';
+import type { EvaluateArgs, FitArgs } from './fit_loop.js';
+import { fitLoop } from './fit_loop.js';
+import { predictLoop, testLoop } from './loops.js';
+import type { Model } from './model.js';
+import type { Split } from './standardize.js';
+import {
+  checkBatchSize, checkSameCount, standardizeX, standardizeY, validationSplit,
+} from './standardize.js';
+
+/** x and y of one call, checked against the model (the training graph is built on the way). */
+function trainingData(
+  model: Model,
+  x: ModelData,
+  y: ModelData,
+  what: string,
+  withTrainOp: boolean,
+): Split {
+  const ins = standardizeX(model, x, what);
+  model.trainingState(withTrainOp);
+  const targets = standardizeY(model, y, what, ins[0].shape[0]);
+  checkSameCount(ins, targets);
+  return { ins, targets };
+}
+
+export async function fitModel(
+  model: Model,
+  x: ModelData,
+  y: ModelData,
+  args: FitArgs,
+): Promise<History> {
+  let train = trainingData(model, x, y, 'fit', true);
+  let val: Split | null = null;
+  if (args.validationData) {
+    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
+      throw new Error(
+        'fit: validationData must be [xVal, yVal] (sample weights are not supported)',
+      );
+    }
+    const [vx, vy] = args.validationData as [ModelData, ModelData];
+    val = trainingData(model, vx, vy, 'fit (validationData)', true);
+  } else if (args.validationSplit) {
+    ({ train, val } = validationSplit(train, args.validationSplit));
+  }
+  return fitLoop(model, { ins: train.ins, targets: train.targets, val }, args);
+}
+
+export async function evaluateModel(
+  model: Model,
+  x: ModelData,
+  y: ModelData,
+  args: EvaluateArgs,
+): Promise<number[]> {
+  const { ins, targets } = trainingData(model, x, y, 'evaluate', false);
+  const { sess, tg, placeholders } = model.trainingState(false);
+  const batchSize = checkBatchSize(args.batchSize, 'evaluate');
+  const steps = Math.ceil(ins[0].shape[0] / batchSize);
+  const bar = args.verbose ?? 1 ? new Progbar({ target: steps }) : null;
+  return testLoop(sess, tg.fetches, placeholders, [...ins, ...targets], batchSize, bar);
+}
+
+export async function predictModel(
+  model: Model,
+  x: ModelData,
+  batchSize: number | undefined,
+): Promise<Tensor[]> {
+  const ins = standardizeX(model, x, 'predict');
+  const sess = model.session();
+  initializeVariables(sess, model.weights);
+  return predictLoop(sess, model.outputs, model.inputs, ins, checkBatchSize(batchSize, 'predict'));
+}
+
+function toTensor(a: HostArray): Tensor {
+  return Tensor.fromHandle(native.fromTypedArray(a.dtype, a.shape, a.data));
+}
+
+/** One step on all of (x, y) as a single batch: a training step, or (train false) a test. */
+export async function oneBatch(
+  model: Model,
+  x: ModelData,
+  y: ModelData,
+  train: boolean,
+): Promise<number[]> {
+  const what = train ? 'trainOnBatch' : 'testOnBatch';
+  const { ins, targets } = trainingData(model, x, y, what, train);
+  const { sess, tg, placeholders } = model.trainingState(train);
+  const n = ins[0].shape[0];
+  const arrays = [...ins, ...targets];
+  if (!train) return testLoop(sess, tg.fetches, placeholders, arrays, Math.max(1, n), null);
+  const owned = arrays.map(toTensor);
+  const on = toTensor({ data: Uint8Array.of(1), shape: [], dtype: 'bool' });
+  const feeds = new Map<Tensor, Tensor>(placeholders.map((p, i) => [p, owned[i]]));
+  feeds.set(learningPhase(model.graph!), on);
+  try {
+    const out = (await sess.run([tg.trainOp!, ...tg.fetches], feeds)) as (Tensor | null)[];
+    return out.slice(1).map((t) => {
+      const v = (t as Tensor).dataSync()[0] as number;
+      (t as Tensor).dispose();
+      return v;
+    });
+  } finally {
+    for (const t of [...owned, on]) t.dispose();
+  }
+}

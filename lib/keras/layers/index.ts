@@ -1,0 +1,54 @@
+/** tf.keras.layers: the layer classes, and the registry model files are rebuilt from. */
+import { InputLayer } from '../engine/input_layer.js';
+import { Layer } from '../engine/layer.js';
+import type { LayerConfig } from '../engine/layer.js';
+import { LeakyReLU } from './activations.js';
+import { Conv2D, Conv2DTranspose } from './conv.js';
+import { Activation, Dropout, Flatten, Reshape } from './core.js';
+import { Dense } from './dense.js';
+import { Embedding } from './embeddings.js';
+import { Add, Concatenate } from './merge.js';
+import { BatchNormalization } from './normalization.js';
+import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from './pooling.js';
+import { UpSampling2D, ZeroPadding2D } from './reshaping.js';
+
+export {
+  Layer, InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose,
+  MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D,
+  ZeroPadding2D, Concatenate, Add,
+  LeakyReLU, Embedding,
+};
+export type { LayerArgs, LayerConfig, SymbolicShape, AddWeightOptions } from '../engine/layer.js';
+export type { InputLayerArgs } from '../engine/input_layer.js';
+export type { CallArgs } from '../engine/node.js';
+export type { ReshapeArgs, DropoutArgs, ActivationArgs } from './core.js';
+export type { DenseArgs } from './dense.js';
+export type { Conv2DArgs, ConvPositional } from './conv.js';
+export type { Pooling2DArgs } from './pooling.js';
+export type { BatchNormalizationArgs } from './normalization.js';
+export type { UpSampling2DArgs, ZeroPadding2DArgs, Padding2D } from './reshaping.js';
+export type { ConcatenateArgs } from './merge.js';
+export type { LeakyReLUArgs } from './activations.js';
+export type { EmbeddingArgs } from './embeddings.js';
+export type { KernelBiasArgs } from './layer_args.js';
+export type { ActivationIdentifier } from '../activations.js';
+export type { InitializerIdentifier } from '../initializers.js';
+export type { RegularizerIdentifier } from '../regularizers.js';
+export type { Pair } from '../../layers/conv.js';
+export type { Regularizer } from '../../layers/base.js';
+
+/** A layer class that can be built from its config. */
+export type LayerClass = new (config: never) => Layer;
+
+/** The built-in layer classes by Keras class name. */
+export const LAYER_CLASSES: Record<string, LayerClass> = {
+  InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose, MaxPooling2D,
+  AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D, ZeroPadding2D,
+  Concatenate, Add, LeakyReLU, Embedding,
+};
+
+/** A built-in layer from its config (every constructor also takes the options object alone). */
+export function layerFromConfig(className: string, config: LayerConfig): Layer | null {
+  const cls = LAYER_CLASSES[className];
+  return cls ? new cls(config as never) : null;
+}
