@@ -24,6 +24,17 @@ export function pixelStats(images: tf.Tensor): { mean: number; std: number } {
   return { mean, std: Math.sqrt(Math.max(sq / px.length - mean * mean, 1e-12)) };
 }
 
+/** `images` standardised with `stats`, as data for tf.keras (which has no normalisation layer yet). */
+export function standardized(
+  images: tf.Tensor,
+  stats: { mean: number; std: number },
+): { data: Float32Array; shape: number[] } {
+  const px = images.dataSync() as Float32Array;
+  const data = new Float32Array(px.length);
+  for (let i = 0; i < px.length; i++) data[i] = (px[i] - stats.mean) / stats.std;
+  return { data, shape: images.shape as number[] };
+}
+
 /** Builds the net on `x` [batch, 28, 28, 1]; `training` switches dropout on. Returns logits. */
 export function convNet(
   x: tf.Tensor,
