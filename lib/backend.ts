@@ -1,15 +1,10 @@
 /** What the native build has, and its run-time switches. */
 import { native } from './native.js';
 
-/** CUDA status (a stub reports false when the build has no CUDA). */
-export const cuda = {
-  isAvailable(): boolean {
-    return native.cudaAvailable();
-  },
-};
+export { cuda } from './cuda.js';
 
-/** The build: BLAS ('openblas' or 'none'), CUDA, OpenMP, threads. */
-export function buildInfo(): { blas: string; cuda: boolean; openmp: boolean; threads: number } {
+/** The build: BLAS ('openblas' or 'none'), CUDA (usable now / compiled in), OpenMP, threads. */
+export function buildInfo(): { blas: string; cuda: boolean; cudaBuilt: boolean; openmp: boolean; threads: number } {
   return native.buildInfo();
 }
 

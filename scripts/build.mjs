@@ -4,7 +4,9 @@
 // Nothing is downloaded: Node-API headers come from the node-api-headers package.
 //   --native-only / --ts-only     one half only
 //   NODEFLOW_PORTABLE=1           no -march=native
-//   NODEFLOW_CUDA=ON|OFF|AUTO     CUDA backend (default AUTO)
+//   NODEFLOW_CUDA=ON|OFF|AUTO     CUDA backend (default AUTO: when nvcc is found)
+//   NODEFLOW_CUDA_ARCH=90;80      CUDA architectures (default: the visible GPU's, else 90)
+//   CUBLAS_ROOT, CUDNN_ROOT       folders with include/ and lib/ of cuBLAS and cuDNN
 //   NODEFLOW_BLAS=ON|OFF|AUTO     OpenBLAS (default AUTO)
 //   NODEFLOW_BUILD_DIR=dir        build folder (default build)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -42,6 +44,7 @@ function buildNative() {
       `--CDNF_PORTABLE=${process.env.NODEFLOW_PORTABLE === '1' ? 'ON' : 'OFF'}`,
       `--CDNF_WITH_CUDA=${process.env.NODEFLOW_CUDA ?? 'AUTO'}`,
       `--CDNF_WITH_BLAS=${process.env.NODEFLOW_BLAS ?? 'AUTO'}`,
+      ...(process.env.NODEFLOW_CUDA_ARCH ? [`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.NODEFLOW_CUDA_ARCH}`] : []),
     ];
     const jobs = ['--parallel', String(Math.min(8, availableParallelism()))];
     run(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', out, ...jobs, ...defs]);

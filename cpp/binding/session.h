@@ -11,5 +11,6 @@ Napi::Value run_plan_async(const Napi::CallbackInfo & info);
 Napi::Value store_get(const Napi::CallbackInfo & info);
 Napi::Value store_set(const Napi::CallbackInfo & info);
 Napi::Value store_clear(const Napi::CallbackInfo & info);
+Napi::Value plan_placement(const Napi::CallbackInfo & info);
 
 } // namespace nf::binding
