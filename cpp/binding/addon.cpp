@@ -44,7 +44,7 @@ Napi::Value run_op(const Napi::CallbackInfo & info) {
             req = parse_device_request(info[3].As<Napi::String>().Utf8Value());
         }
         return wrap_tensors(env, dispatch_placed(name, std::move(inputs), attrs, req,
-                                                 PlacementOptions{}));
+                                                 default_placement()));
     });
 }
 

@@ -105,6 +105,7 @@ Napi::Value create_plan(const Napi::CallbackInfo & info) {
 // createStore({ allowSoftPlacement?, preferCuda? }): the Session's variables and placement.
 Napi::Value create_store(const Napi::CallbackInfo & info) {
     auto store = std::make_shared<VariableStore>();
+    store->placement = default_placement();
     if (info.Length() > 0 && info[0].IsObject()) {
         Napi::Object o = info[0].As<Napi::Object>();
         Napi::Value soft = o.Get("allowSoftPlacement"), cuda = o.Get("preferCuda");

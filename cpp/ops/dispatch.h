@@ -21,6 +21,8 @@ struct PlacementOptions {
     bool allow_soft_placement = true;   // an op with no CUDA kernel asked onto CUDA runs on CPU
     bool prefer_cuda = true;            // ANY goes to CUDA when it can
 };
+// The process default: prefer_cuda unless the option default_device is "cpu" (core/options.h).
+PlacementOptions default_placement();
 
 // The device an op runs on (see the header). Throws when CUDA was asked for, cannot be had
 // and soft placement is off.

@@ -1,6 +1,7 @@
 // Placement: which device an op runs on, and where each of its inputs must be (TF 1.x rules,
 // see dispatch.h). Device names follow TF and PyTorch: "cpu", "cuda:0", "/device:GPU:0".
 #include "core/device.h"
+#include "core/options.h"
 #include "ops/dispatch.h"
 #include <cctype>
 
@@ -22,6 +23,12 @@ DeviceRequest parse_device_request(const std::string & s) {
     NF_CHECK(index == "0", "device '%s': only device 0 is supported ('cpu' or 'cuda:0')",
              s.c_str());
     return cpu ? DeviceRequest::CPU : DeviceRequest::CUDA;
+}
+
+PlacementOptions default_placement() {
+    PlacementOptions o;
+    o.prefer_cuda = options().default_device != "cpu";
+    return o;
 }
 
 namespace {

@@ -31,6 +31,7 @@ struct StridedIndex {
     int64_t strides[kMaxDims];
     // Element offset (from the view's first element) of flat row-major index i.
     __host__ __device__ int64_t offset(int64_t i) const {
+        if (rank <= 1) return rank == 0 ? 0 : i * strides[0];   // no division: the common case
         int64_t off = 0;
         for (int d = rank - 1; d >= 0; d--) {
             const int64_t q = i / shape[d];
@@ -41,11 +42,12 @@ struct StridedIndex {
     }
 };
 
-// Index for `shape` read through `strides` (0 on broadcast dims). Throws past kMaxDims dims.
+// Views walked together in the row-major order of `shape` (a copy's source and destination;
+// a broadcast op's inputs, whose strides are 0 on broadcast dims): dims are merged only where
+// every view allows it, so flat index i means the same element for all. Throws past kMaxDims.
+void make_indices(const Shape & shape, const std::vector<const std::vector<int64_t> *> & strides,
+                  const std::vector<StridedIndex *> & out);
 StridedIndex make_index(const Shape & shape, const std::vector<int64_t> & strides);
-// Two views walked together (copies): dims merged only where both allow it.
-void make_index_pair(const Shape & shape, const std::vector<int64_t> & a_strides,
-                     const std::vector<int64_t> & b_strides, StridedIndex & a, StridedIndex & b);
 
 } // namespace nf::cuda
 

@@ -11,11 +11,9 @@ namespace nf {
 
 namespace cuda {
 
-namespace {
-
 // Dims of size 1 dropped; dim d merged into d-1 when every view steps from d-1 into d densely.
-void collapse(const Shape & shape, std::vector<const std::vector<int64_t> *> in,
-              std::vector<StridedIndex *> out) {
+void make_indices(const Shape & shape, const std::vector<const std::vector<int64_t> *> & in,
+                  const std::vector<StridedIndex *> & out) {
     const size_t k = in.size();
     Shape s;
     std::vector<std::vector<int64_t>> st(k);
@@ -42,6 +40,14 @@ void collapse(const Shape & shape, std::vector<const std::vector<int64_t> *> in,
     }
 }
 
+StridedIndex make_index(const Shape & shape, const std::vector<int64_t> & strides) {
+    StridedIndex a;
+    make_indices(shape, {&strides}, {&a});
+    return a;
+}
+
+namespace {
+
 template <typename T>
 __global__ void strided_copy_kernel(const T * src, StridedIndex si, T * dst, StridedIndex di,
                                     int64_t n) {
@@ -60,7 +66,7 @@ void copy_d2d(const Tensor & src, Tensor & dst) {
         return;
     }
     StridedIndex si, di;
-    make_index_pair(src.shape(), src.strides(), dst.strides(), si, di);
+    make_indices(src.shape(), {&src.strides(), &dst.strides()}, {&si, &di});
     const unsigned grid = grid_for(n);
     switch (dtype_size(src.dtype())) {
         case 1:
@@ -138,17 +144,6 @@ void d2h(void * dst, const void * src, size_t n) {
 }
 
 } // namespace
-
-StridedIndex make_index(const Shape & shape, const std::vector<int64_t> & strides) {
-    StridedIndex a;
-    collapse(shape, {&strides}, {&a});
-    return a;
-}
-
-void make_index_pair(const Shape & shape, const std::vector<int64_t> & a_strides,
-                     const std::vector<int64_t> & b_strides, StridedIndex & a, StridedIndex & b) {
-    collapse(shape, {&a_strides, &b_strides}, {&a, &b});
-}
 
 } // namespace cuda
 

@@ -80,7 +80,7 @@ export class Session {
     this.logPlacement = config.logDevicePlacement ?? false;
     this.store = native.createStore({
       allowSoftPlacement: config.allowSoftPlacement ?? true,
-      preferCuda: config.deviceCount?.GPU !== 0,
+      ...(config.deviceCount?.GPU === 0 ? { preferCuda: false } : {}),
     });
   }
 
