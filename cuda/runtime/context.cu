@@ -1,6 +1,7 @@
 // Device detection, version checks, the stream and library handles (see context.h).
 #include "core/device.h"
 #include "cuda/runtime/context.h"
+#include <atomic>
 #include <mutex>
 #include <string>
 
@@ -68,6 +69,13 @@ const Detected & detected() {
 
 bool cuda_available() { return detected().ok; }
 std::string cuda_unavailable_reason() { return detected().reason; }
+
+namespace {
+std::atomic<bool> g_allow_tf32{false};
+} // namespace
+
+void cuda_set_allow_tf32(bool allow) { g_allow_tf32 = allow; }
+bool cuda_allow_tf32() { return g_allow_tf32; }
 
 namespace cuda {
 

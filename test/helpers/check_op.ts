@@ -47,6 +47,8 @@ export interface CheckOpOptions {
   name?: string;
   /** Random op: values differ between eager and graph runs (other counters); compare shapes. */
   random?: boolean;
+  /** Only the CPU-vs-CUDA comparison (large sizes for tails and many blocks; skipped on CPUs). */
+  cudaOnly?: boolean;
   /** CPU vs CUDA tolerances (float32) when they must differ from atol/rtol, with a reason. */
   cudaAtol?: number;
   cudaRtol?: number;
@@ -109,17 +111,7 @@ function forward(o: CheckOpOptions, float: 'float32' | 'float64', transpose: boo
 export function checkOp(op: string, o: CheckOpOptions): void {
   const label = o.name ?? `${op} ${o.shapes.map((s) => `[${s}]`).join(' ')}${o.transpose ? ' (transposed)' : ''}`;
   describe(label, () => {
-    it('forward float32 vs reference', () => tf.tidy(() => withEager(() => forward(o, 'float32', !!o.transpose))));
-    it('forward float64 vs reference', () => tf.tidy(() => withEager(() => forward(o, 'float64', !!o.transpose))));
-    if (!o.forwardOnly) {
-      it('gradient: analytic vs finite differences (float64)', () =>
-        withEager(() => {
-          const values = sampleInputs(o).map((v, i) => roundTo(v, dtypeOf(o, i, 'float64')));
-          const dtypes = values.map((_, i) => dtypeOf(o, i, 'float64'));
-          gradcheck(o.fn, values, o.shapes, dtypes, { wrt: o.wrt, atol: o.gradAtol, rtol: o.gradRtol });
-        }));
-    }
-    it('graph mode: forward and tf.gradients match eager (float64)', () => graphCheck(o));
+    if (!o.cudaOnly) cpuChecks(o);
     describe.runIf(hasCuda)('cpu vs cuda', () => {
       if (hasCuda && !tf.cuda.hasKernel(op)) {
         it.skip(`${op} has no CUDA kernel: it runs on the CPU`, () => {});
@@ -128,6 +120,21 @@ export function checkOp(op: string, o: CheckOpOptions): void {
       }
     });
   });
+}
+
+/** Reference (float32 and float64), finite-difference gradients, graph mode vs eager. */
+function cpuChecks(o: CheckOpOptions): void {
+  it('forward float32 vs reference', () => tf.tidy(() => withEager(() => forward(o, 'float32', !!o.transpose))));
+  it('forward float64 vs reference', () => tf.tidy(() => withEager(() => forward(o, 'float64', !!o.transpose))));
+  if (!o.forwardOnly) {
+    it('gradient: analytic vs finite differences (float64)', () =>
+      withEager(() => {
+        const values = sampleInputs(o).map((v, i) => roundTo(v, dtypeOf(o, i, 'float64')));
+        const dtypes = values.map((_, i) => dtypeOf(o, i, 'float64'));
+        gradcheck(o.fn, values, o.shapes, dtypes, { wrt: o.wrt, atol: o.gradAtol, rtol: o.gradRtol });
+      }));
+  }
+  it('graph mode: forward and tf.gradients match eager (float64)', () => graphCheck(o));
 }
 
 /**
