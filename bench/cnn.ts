@@ -4,6 +4,7 @@
  * Session.run), median after the first 5; 300 steps as the PyTorch anchor's one-epoch run.
  */
 import * as tf from 'nodeflow';
+import { anchorName, stepDone } from './device.js';
 
 export async function benchCnn(steps = 300, batch = 50): Promise<void> {
   tf.disableEagerExecution();
@@ -32,6 +33,7 @@ export async function benchCnn(steps = 300, batch = 50): Promise<void> {
     if (next.done) break;
     const [xs, ys] = next.value;
     await sess.run(train, { x: xs, y: ys, training: true });
+    stepDone();
     times.push(performance.now() - t);
   }
   it.return(undefined);
@@ -42,7 +44,7 @@ export async function benchCnn(steps = 300, batch = 50): Promise<void> {
   const sorted = times.slice(5).sort((a, b) => a - b);
   const ms = sorted[Math.floor(sorted.length / 2)];
   console.log(JSON.stringify({
-    anchor: `nodeflow-${tf.buildInfo().blas === 'none' ? 'builtin-gemm' : 'openblas'}`,
+    anchor: anchorName(),
     workload: 'cnn',
     batch,
     steps: times.length,

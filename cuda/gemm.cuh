@@ -1,5 +1,6 @@
-// A batch of row-major GEMMs C_i[M, N] = op(A_i)[M, K] · op(B_i)[K, N], C dense, as matmul.cu
-// hands them to cuBLAS or to gemm_tiled (gemm_tiled.cu, the kernel used without cuBLAS).
+// A batch of row-major GEMMs C_i[M, N] = op(A_i)[M, K] · op(B_i)[K, N] (+ C_i when accumulate),
+// C dense. gemm() (matmul.cu) runs it through cuBLAS or gemm_tiled (gemm_tiled.cu, the kernel
+// used without cuBLAS or with NODEFLOW_CUDA_GEMM=builtin).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -17,8 +18,11 @@ struct GemmBatch {
     std::vector<int64_t> a_off, b_off;   // element offset of batch i in A and B
     bool uniform = true;                 // a_off[i] = i·sa and b_off[i] = i·sb
     int64_t sa = 0, sb = 0;
+    bool accumulate = false;             // C += op(A) op(B) (beta = 1)
 };
 
+void gemm(const GemmBatch<float> & g);
+void gemm(const GemmBatch<double> & g);
 void gemm_tiled(const GemmBatch<float> & g);
 void gemm_tiled(const GemmBatch<double> & g);
 

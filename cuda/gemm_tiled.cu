@@ -16,7 +16,7 @@ constexpr int kTile = 64, kDepth = 16, kThreads = 16, kMicro = kTile / kThreads;
 template <typename T>
 __global__ void gemm_kernel(const T * A, const T * B, T * C, int64_t M, int64_t N, int64_t K,
                             bool ta, bool tb, int64_t lda, int64_t ldb, const int64_t * a_off,
-                            const int64_t * b_off, int64_t sa, int64_t sb, int64_t z0) {
+                            const int64_t * b_off, int64_t sa, int64_t sb, int64_t z0, bool acc_c) {
     __shared__ T as[kDepth][kTile + 1];   // as[k][m]; +1 avoids bank conflicts on the stores
     __shared__ T bs[kDepth][kTile + 1];   // bs[k][n]
     const int64_t z = z0 + blockIdx.z;
@@ -54,7 +54,7 @@ __global__ void gemm_kernel(const T * A, const T * B, T * C, int64_t M, int64_t 
         if (m >= M) continue;
         for (int j = 0; j < kMicro; j++) {
             const int64_t n = n0 + tx + j * kThreads;
-            if (n < N) C[m * N + n] = acc[i][j];
+            if (n < N) C[m * N + n] = acc_c ? C[m * N + n] + acc[i][j] : acc[i][j];
         }
     }
 }
@@ -80,7 +80,8 @@ void run(const GemmBatch<T> & g) {
     for (int64_t z0 = 0; z0 < g.batches; z0 += 65535) {
         const unsigned gz = (unsigned)(g.batches - z0 < 65535 ? g.batches - z0 : 65535);
         gemm_kernel<T><<<dim3(gx, gy, gz), block, 0, stream()>>>(
-            g.a, g.b, g.c, g.M, g.N, g.K, g.ta, g.tb, g.lda, g.ldb, a_off, b_off, g.sa, g.sb, z0);
+            g.a, g.b, g.c, g.M, g.N, g.K, g.ta, g.tb, g.lda, g.ldb, a_off, b_off, g.sa, g.sb, z0,
+            g.accumulate);
         CUDA_CHECK_LAUNCH();
     }
 }

@@ -138,4 +138,13 @@ void tile_backward_cuda(OpCall & c);
 void zeros_like_forward_cuda(OpCall & c);
 void ones_like_forward_cuda(OpCall & c);
 
+// cudnn/conv2d.cu (cuDNN when usable, else conv.cu's own im2col + GEMM kernels), pool.cu
+void conv2d_forward_cuda(OpCall & c);
+void conv2d_backward_input_cuda(OpCall & c);
+void conv2d_backward_filter_cuda(OpCall & c);
+void max_pool_forward_cuda(OpCall & c);
+void max_pool_backward_cuda(OpCall & c);
+void avg_pool_forward_cuda(OpCall & c);
+void avg_pool_backward_cuda(OpCall & c);
+
 } // namespace nf::cuda

@@ -69,7 +69,7 @@ void cublas_gemm(const GemmBatch<T> & g) {
                                                         : CUBLAS_DEFAULT_MATH));
     const cublasOperation_t oa = g.ta ? CUBLAS_OP_T : CUBLAS_OP_N;
     const cublasOperation_t ob = g.tb ? CUBLAS_OP_T : CUBLAS_OP_N;
-    const T one = 1, zero = 0;
+    const T one = 1, zero = g.accumulate ? 1 : 0;   // beta
     const int M = (int)g.M, N = (int)g.N, K = (int)g.K;
     const int lda = (int)g.lda, ldb = (int)g.ldb, ldc = (int)g.N;
     if (g.uniform) {
@@ -127,6 +127,12 @@ void run(const Operand & a, const Operand & b, Tensor & out) {
         cuda_zero(out);
         return;
     }
+    gemm(g);
+}
+
+template <typename T>
+void gemm_any(const GemmBatch<T> & g) {
+    if (g.M == 0 || g.N == 0 || g.batches == 0) return;
 #ifdef NF_HAVE_CUBLAS
     NF_CHECK(g.M < INT32_MAX && g.N < INT32_MAX && g.K < INT32_MAX && g.batches < INT32_MAX,
              "matrix dims beyond 2^31 are not supported by cuBLAS");
@@ -139,6 +145,9 @@ void run(const Operand & a, const Operand & b, Tensor & out) {
 }
 
 } // namespace
+
+void gemm(const GemmBatch<float> & g) { gemm_any(g); }
+void gemm(const GemmBatch<double> & g) { gemm_any(g); }
 
 void matmul_forward_cuda(OpCall & call) {
     const bool ta = call.attrs.get_bool("transposeA"), tb = call.attrs.get_bool("transposeB");

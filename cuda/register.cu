@@ -159,6 +159,17 @@ void register_index_shape() {
     set_cuda_kernel("ones_like", ones_like_forward_cuda);
 }
 
+void register_conv() {
+    using namespace cuda;
+    set_cuda_kernel("conv2d", conv2d_forward_cuda);
+    set_cuda_kernel("conv2d_backward_input", conv2d_backward_input_cuda);
+    set_cuda_kernel("conv2d_backward_filter", conv2d_backward_filter_cuda);
+    set_cuda_kernel("max_pool", max_pool_forward_cuda);
+    set_cuda_kernel("max_pool_backward", max_pool_backward_cuda);
+    set_cuda_kernel("avg_pool", avg_pool_forward_cuda);
+    set_cuda_kernel("avg_pool_backward", avg_pool_backward_cuda);
+}
+
 // Ops whose CPU kernel never touches element memory on the host: views (as_strided), copies
 // through copy_strided / clone, gathers through gather_tables, and sum_to_shape (a reduce_sum
 // dispatched on x's device). The same function is their CUDA kernel.
@@ -192,6 +203,7 @@ void register_cuda_kernels() {
     register_reduce_softmax();
     register_train();
     register_index_shape();
+    register_conv();
     register_device_agnostic();
 }
 
