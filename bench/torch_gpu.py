@@ -46,17 +46,23 @@ def run(name, model, batch, lr, max_steps=None):
         for i in range(0, len(x), batch):
             idxs = perm[i:i+batch]
             t = time.perf_counter()
-            opt.zero_grad(); loss = F.cross_entropy(model(x[idxs]), ytr[idxs]); loss.backward(); opt.step()
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x[idxs]), ytr[idxs])
+            loss.backward()
+            opt.step()
             torch.cuda.synchronize()
             times.append(time.perf_counter() - t); steps += 1
             if max_steps and steps >= max_steps: break
         if max_steps and steps >= max_steps: break
     model.eval()
     with torch.no_grad():
-        t = time.perf_counter(); acc = (model(xt).argmax(1) == yte).float().mean().item(); inf = time.perf_counter() - t
+        t = time.perf_counter()
+        acc = (model(xt).argmax(1) == yte).float().mean().item()
+        inf = time.perf_counter() - t
     ms = float(np.median(times[5:])) * 1e3
-    print(json.dumps({"anchor": "pytorch-cuda-" + torch.__version__, "workload": name, "batch": batch, "steps": steps,
-                      "ms_per_step": round(ms, 3), "train_examples_per_s": round(batch / ms * 1e3),
+    print(json.dumps({"anchor": "pytorch-cuda-" + torch.__version__, "workload": name,
+                      "batch": batch, "steps": steps, "ms_per_step": round(ms, 3),
+                      "train_examples_per_s": round(batch / ms * 1e3),
                       "test_acc": round(acc, 4), "infer_10k_s": round(inf, 3),
                       "data": "full" if d == DEBIAN else "subset"}), flush=True)
 

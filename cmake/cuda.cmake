@@ -39,7 +39,8 @@ if(NOT CUDAToolkit_FOUND OR CUDAToolkit_VERSION_MAJOR LESS 12)
     if(NF_WITH_CUDA STREQUAL "ON")
         message(FATAL_ERROR "nodeflow: CUDA ${CUDAToolkit_VERSION} found; 12 or newer is needed")
     endif()
-    message(STATUS "nodeflow: ✗ CUDA ${CUDAToolkit_VERSION} found but 12 or newer is needed: CPU-only build")
+    message(STATUS
+        "nodeflow: ✗ CUDA ${CUDAToolkit_VERSION} found but 12 or newer is needed: CPU-only build")
     target_sources(nodeflow PRIVATE ${CMAKE_SOURCE_DIR}/cuda/stub.cpp)
     return()
 endif()
@@ -54,7 +55,8 @@ target_compile_definitions(nodeflow PRIVATE NF_WITH_CUDA
 set_target_properties(nodeflow PROPERTIES CUDA_RUNTIME_LIBRARY Static
     CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
 target_link_libraries(nodeflow PRIVATE CUDA::cudart_static)
-message(STATUS "nodeflow: ✓ CUDA ${CUDAToolkit_VERSION} (architectures ${_nf_arch_list}, ${_nf_arch_why})")
+message(STATUS
+    "nodeflow: ✓ CUDA ${CUDAToolkit_VERSION} (architectures ${_nf_arch_list}, ${_nf_arch_why})")
 
 # ---- cuBLAS: the toolkit's, or a separate install (e.g. the nvidia-cublas wheel) in CUBLAS_ROOT
 if(NOT CUBLAS_ROOT AND DEFINED ENV{CUBLAS_ROOT})

@@ -12,15 +12,24 @@ using U32 = uint32_t;
 
 struct Add {
     __device__ int32_t operator()(int32_t a, int32_t b) const { return (int32_t)(U32(a) + U32(b)); }
-    template <typename T> __device__ T operator()(T a, T b) const { return a + b; }
+    template <typename T>
+    __device__ T operator()(T a, T b) const {
+        return a + b;
+    }
 };
 struct Sub {
     __device__ int32_t operator()(int32_t a, int32_t b) const { return (int32_t)(U32(a) - U32(b)); }
-    template <typename T> __device__ T operator()(T a, T b) const { return a - b; }
+    template <typename T>
+    __device__ T operator()(T a, T b) const {
+        return a - b;
+    }
 };
 struct Mul {
     __device__ int32_t operator()(int32_t a, int32_t b) const { return (int32_t)(U32(a) * U32(b)); }
-    template <typename T> __device__ T operator()(T a, T b) const { return a * b; }
+    template <typename T>
+    __device__ T operator()(T a, T b) const {
+        return a * b;
+    }
 };
 struct Div {
     // NOTE: integer x / 0 is 0 and INT_MIN / -1 wraps (see binary_arith.cpp); floor division.
@@ -30,18 +39,28 @@ struct Div {
         const int32_t q = a / b;
         return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
     }
-    template <typename T> __device__ T operator()(T a, T b) const { return a / b; }
+    template <typename T>
+    __device__ T operator()(T a, T b) const {
+        return a / b;
+    }
 };
-struct Pow { template <typename T> __device__ T operator()(T a, T b) const { return pow(a, b); } };
+struct Pow {
+    template <typename T>
+    __device__ T operator()(T a, T b) const {
+        return pow(a, b);
+    }
+};
 struct Maximum {
     __device__ int32_t operator()(int32_t a, int32_t b) const { return a >= b ? a : b; }
-    template <typename T> __device__ T operator()(T a, T b) const {
+    template <typename T>
+    __device__ T operator()(T a, T b) const {
         return (a >= b || isnan(a)) ? a : b;
     }
 };
 struct Minimum {
     __device__ int32_t operator()(int32_t a, int32_t b) const { return a <= b ? a : b; }
-    template <typename T> __device__ T operator()(T a, T b) const {
+    template <typename T>
+    __device__ T operator()(T a, T b) const {
         return (a <= b || isnan(a)) ? a : b;
     }
 };
@@ -50,7 +69,10 @@ struct SquaredDifference {
         const U32 d = U32(a) - U32(b);
         return (int32_t)(d * d);
     }
-    template <typename T> __device__ T operator()(T a, T b) const { return (a - b) * (a - b); }
+    template <typename T>
+    __device__ T operator()(T a, T b) const {
+        return (a - b) * (a - b);
+    }
 };
 
 template <typename Op, bool Ints = true>
@@ -73,16 +95,50 @@ void arith(OpCall & call) {
 }
 
 // Comparisons: bool bytes are normalised first, so a stray 255 "true" equals a 1 "true".
-template <typename Cmp> struct Compare {
+template <typename Cmp>
+struct Compare {
     __device__ uint8_t operator()(uint8_t a, uint8_t b) const { return Cmp{}(a != 0, b != 0); }
-    template <typename T> __device__ uint8_t operator()(T a, T b) const { return Cmp{}(a, b); }
+    template <typename T>
+    __device__ uint8_t operator()(T a, T b) const {
+        return Cmp{}(a, b);
+    }
 };
-struct Eq { template <typename T> __device__ uint8_t operator()(T a, T b) const { return a == b; } };
-struct Ne { template <typename T> __device__ uint8_t operator()(T a, T b) const { return a != b; } };
-struct Lt { template <typename T> __device__ uint8_t operator()(T a, T b) const { return a < b; } };
-struct Le { template <typename T> __device__ uint8_t operator()(T a, T b) const { return a <= b; } };
-struct Gt { template <typename T> __device__ uint8_t operator()(T a, T b) const { return a > b; } };
-struct Ge { template <typename T> __device__ uint8_t operator()(T a, T b) const { return a >= b; } };
+struct Eq {
+    template <typename T>
+    __device__ uint8_t operator()(T a, T b) const {
+        return a == b;
+    }
+};
+struct Ne {
+    template <typename T>
+    __device__ uint8_t operator()(T a, T b) const {
+        return a != b;
+    }
+};
+struct Lt {
+    template <typename T>
+    __device__ uint8_t operator()(T a, T b) const {
+        return a < b;
+    }
+};
+struct Le {
+    template <typename T>
+    __device__ uint8_t operator()(T a, T b) const {
+        return a <= b;
+    }
+};
+struct Gt {
+    template <typename T>
+    __device__ uint8_t operator()(T a, T b) const {
+        return a > b;
+    }
+};
+struct Ge {
+    template <typename T>
+    __device__ uint8_t operator()(T a, T b) const {
+        return a >= b;
+    }
+};
 
 template <typename Cmp>
 void compare(OpCall & call) {
@@ -97,12 +153,21 @@ void compare(OpCall & call) {
     }
 }
 
-struct And { __device__ uint8_t operator()(uint8_t a, uint8_t b) const { return a != 0 && b != 0; } };
-struct Or { __device__ uint8_t operator()(uint8_t a, uint8_t b) const { return a != 0 || b != 0; } };
-struct Not { __device__ uint8_t operator()(uint8_t a, uint8_t) const { return a == 0; } };
+struct And {
+    __device__ uint8_t operator()(uint8_t a, uint8_t b) const { return a != 0 && b != 0; }
+};
+struct Or {
+    __device__ uint8_t operator()(uint8_t a, uint8_t b) const { return a != 0 || b != 0; }
+};
+struct Not {
+    __device__ uint8_t operator()(uint8_t a, uint8_t) const { return a == 0; }
+};
 
 struct Select {
-    template <typename T> __device__ T operator()(uint8_t c, T a, T b) const { return c != 0 ? a : b; }
+    template <typename T>
+    __device__ T operator()(uint8_t c, T a, T b) const {
+        return c != 0 ? a : b;
+    }
 };
 // min(max(t, lo), hi) as TF 1.x composes it: lo > hi gives hi; NaN in any input comes out.
 struct Clip {
@@ -110,7 +175,8 @@ struct Clip {
         const int32_t r = t >= lo ? t : lo;
         return r <= hi ? r : hi;
     }
-    template <typename T> __device__ T operator()(T t, T lo, T hi) const {
+    template <typename T>
+    __device__ T operator()(T t, T lo, T hi) const {
         const T r = (t >= lo || isnan(t)) ? t : lo;
         return (r <= hi || isnan(r)) ? r : hi;
     }
@@ -149,18 +215,35 @@ void where_forward_cuda(OpCall & c) {
     // Selecting moves bits: one instantiation per element size serves every dtype.
     const Tensor & cond = c.input(0);
     switch (dtype_size(c.input(1).dtype())) {
-        case 1: launch_broadcast3<uint8_t, uint8_t, uint8_t>(cond, c.input(1), c.input(2), c.output(0), Select{}); break;
-        case 4: launch_broadcast3<uint8_t, uint32_t, uint32_t>(cond, c.input(1), c.input(2), c.output(0), Select{}); break;
-        default: launch_broadcast3<uint8_t, uint64_t, uint64_t>(cond, c.input(1), c.input(2), c.output(0), Select{}); break;
+        case 1:
+            launch_broadcast3<uint8_t, uint8_t, uint8_t>(cond, c.input(1), c.input(2), c.output(0),
+                                                         Select{});
+            break;
+        case 4:
+            launch_broadcast3<uint8_t, uint32_t, uint32_t>(cond, c.input(1), c.input(2),
+                                                           c.output(0), Select{});
+            break;
+        default:
+            launch_broadcast3<uint8_t, uint64_t, uint64_t>(cond, c.input(1), c.input(2),
+                                                           c.output(0), Select{});
+            break;
     }
 }
 
 void clip_by_value_forward_cuda(OpCall & c) {
     const Tensor & t = c.input(0);
     switch (t.dtype()) {
-        case DType::F32: launch_broadcast3<float, float, float>(t, c.input(1), c.input(2), c.output(0), Clip{}); break;
-        case DType::F64: launch_broadcast3<double, double, double>(t, c.input(1), c.input(2), c.output(0), Clip{}); break;
-        case DType::I32: launch_broadcast3<int32_t, int32_t, int32_t>(t, c.input(1), c.input(2), c.output(0), Clip{}); break;
+        case DType::F32:
+            launch_broadcast3<float, float, float>(t, c.input(1), c.input(2), c.output(0), Clip{});
+            break;
+        case DType::F64:
+            launch_broadcast3<double, double, double>(t, c.input(1), c.input(2), c.output(0),
+                                                      Clip{});
+            break;
+        case DType::I32:
+            launch_broadcast3<int32_t, int32_t, int32_t>(t, c.input(1), c.input(2), c.output(0),
+                                                         Clip{});
+            break;
         default: NF_FAIL("unsupported dtype %s on cuda", dtype_name(t.dtype()));
     }
 }

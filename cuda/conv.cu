@@ -1,7 +1,8 @@
 // conv2d on CUDA, nodeflow's own kernels (used without cuDNN, or where cuDNN cannot take the
 // case): im2col + GEMM as cpp/cpu/conv.cpp. Rows of the column matrix are output pixels
 // (n, oh, ow), columns (kh, kw, c), matching the HWIO filter viewed as [K = KH·KW·C, O]:
-//   forward: y = cols · F    backward input: dcols = dy · Fᵀ, then col2im (a gather: no atomics)
+//   forward: y = cols · F
+//   backward input: dcols = dy · Fᵀ, then col2im (a gather: no atomics)
 //   backward filter: dF = colsᵀ · dy (accumulated over chunks of images)
 // Images go in chunks whose column buffer stays under 256 MiB.
 #include "core/device.h"
@@ -34,7 +35,7 @@ __global__ void col2im_kernel(const T * dcols, T * dx, ConvGeom g, int64_t n0, i
     const int64_t K = g.kh * g.kw * g.c;
     NF_GRID_STRIDE(e, total) {
         const int64_t c = e % g.c, iw = e / g.c % g.w, ih = e / (g.c * g.w) % g.h;
-        const int64_t ni = e / (g.c * g.w * g.h);   // image within the chunk
+        const int64_t ni = e / (g.c * g.w * g.h); // image within the chunk
         T acc = 0;
         for (int64_t i = 0; i < g.kh; i++) {
             const int64_t th = ih + g.pt - i * g.dh;
@@ -73,7 +74,8 @@ void forward(const Tensor & x, const Tensor & f, Tensor & y, const ConvGeom & g)
     Tensor cols = Tensor::empty({chunk * P, K}, x.dtype(), Device::CUDA);
     for (int64_t n0 = 0; n0 < g.n; n0 += chunk) {
         const int64_t nimg = chunk < g.n - n0 ? chunk : g.n - n0, total = nimg * P * K;
-        im2col_kernel<<<grid_for(total), kBlock, 0, stream()>>>(x.data<T>(), cols.data<T>(), g, n0, total);
+        im2col_kernel<<<grid_for(total), kBlock, 0, stream()>>>(x.data<T>(), cols.data<T>(), g, n0,
+                                                                total);
         CUDA_CHECK_LAUNCH();
         gemm(plain<T>(nimg * P, g.o, K, false, false, cols.data<T>(), K, f.data<T>(), g.o,
                       y.data<T>() + n0 * P * g.o, false));
@@ -86,10 +88,11 @@ void backward_input(const Tensor & dy, const Tensor & f, Tensor & dx, const Conv
     Tensor dcols = Tensor::empty({chunk * P, K}, dy.dtype(), Device::CUDA);
     for (int64_t n0 = 0; n0 < g.n; n0 += chunk) {
         const int64_t nimg = chunk < g.n - n0 ? chunk : g.n - n0;
-        gemm(plain<T>(nimg * P, K, g.o, false, true, dy.data<T>() + n0 * P * g.o, g.o,
-                      f.data<T>(), g.o, dcols.data<T>(), false));
+        gemm(plain<T>(nimg * P, K, g.o, false, true, dy.data<T>() + n0 * P * g.o, g.o, f.data<T>(),
+                      g.o, dcols.data<T>(), false));
         const int64_t total = nimg * g.h * g.w * g.c;
-        col2im_kernel<<<grid_for(total), kBlock, 0, stream()>>>(dcols.data<T>(), dx.data<T>(), g, n0, total);
+        col2im_kernel<<<grid_for(total), kBlock, 0, stream()>>>(dcols.data<T>(), dx.data<T>(), g,
+                                                                n0, total);
         CUDA_CHECK_LAUNCH();
     }
 }
@@ -101,41 +104,48 @@ void backward_filter(const Tensor & x, const Tensor & dy, Tensor & df, const Con
     if (g.n == 0) cuda_zero(df);
     for (int64_t n0 = 0; n0 < g.n; n0 += chunk) {
         const int64_t nimg = chunk < g.n - n0 ? chunk : g.n - n0, total = nimg * P * K;
-        im2col_kernel<<<grid_for(total), kBlock, 0, stream()>>>(x.data<T>(), cols.data<T>(), g, n0, total);
+        im2col_kernel<<<grid_for(total), kBlock, 0, stream()>>>(x.data<T>(), cols.data<T>(), g, n0,
+                                                                total);
         CUDA_CHECK_LAUNCH();
         gemm(plain<T>(K, g.o, nimg * P, true, false, cols.data<T>(), K, dy.data<T>() + n0 * P * g.o,
-                      g.o, df.data<T>(), n0 > 0));   // chunks after the first accumulate
+                      g.o, df.data<T>(), n0 > 0)); // chunks after the first accumulate
     }
 }
 
 } // namespace
 
 void conv2d_forward_own(OpCall & call) {
-    const Tensor & x = call.input(0), & f = call.input(1);
+    const Tensor &x = call.input(0), &f = call.input(1);
     const ConvGeom g = conv_geometry(x.shape(), f.shape(), call.attrs);
     if (call.output(0).numel() == 0) return;
-    if (x.dtype() == DType::F32) forward<float>(x, f, call.output(0), g);
-    else forward<double>(x, f, call.output(0), g);
+    if (x.dtype() == DType::F32)
+        forward<float>(x, f, call.output(0), g);
+    else
+        forward<double>(x, f, call.output(0), g);
 }
 
 void conv2d_backward_input_own(OpCall & call) {
-    const Tensor & dy = call.input(0), & f = call.input(1);
+    const Tensor &dy = call.input(0), &f = call.input(1);
     Tensor & dx = call.output(0);
     const ConvGeom g = conv_geometry(dx.shape(), f.shape(), call.attrs);
     check_dy(g, dy, dx);
     if (dx.numel() == 0) return;
-    if (dy.dtype() == DType::F32) backward_input<float>(dy, f, dx, g);
-    else backward_input<double>(dy, f, dx, g);
+    if (dy.dtype() == DType::F32)
+        backward_input<float>(dy, f, dx, g);
+    else
+        backward_input<double>(dy, f, dx, g);
 }
 
 void conv2d_backward_filter_own(OpCall & call) {
-    const Tensor & x = call.input(0), & dy = call.input(1);
+    const Tensor &x = call.input(0), &dy = call.input(1);
     Tensor & df = call.output(0);
     const ConvGeom g = conv_geometry(x.shape(), df.shape(), call.attrs);
     check_dy(g, dy, x);
     if (df.numel() == 0) return;
-    if (x.dtype() == DType::F32) backward_filter<float>(x, dy, df, g);
-    else backward_filter<double>(x, dy, df, g);
+    if (x.dtype() == DType::F32)
+        backward_filter<float>(x, dy, df, g);
+    else
+        backward_filter<double>(x, dy, df, g);
 }
 
 ConvGeom conv_geometry(const Shape & x, const Shape & f, const Attrs & a) {

@@ -7,8 +7,8 @@
 
 namespace nf::cuda {
 
-#define NF_GRID_STRIDE(i, n)                                                     \
-    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < (n);    \
+#define NF_GRID_STRIDE(i, n)                                                                       \
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < (n);                      \
          i += (int64_t)gridDim.x * blockDim.x)
 
 template <typename T, typename F>
@@ -40,8 +40,8 @@ void launch_map2(const Tensor & a, const Tensor & b, Tensor & y, F f) {
 }
 
 template <typename A, typename R, typename F>
-__global__ void broadcast2_kernel(const A * a, StridedIndex ia, const A * b, StridedIndex ib,
-                                  R * y, int64_t n, F f) {
+__global__ void broadcast2_kernel(const A * a, StridedIndex ia, const A * b, StridedIndex ib, R * y,
+                                  int64_t n, F f) {
     NF_GRID_STRIDE(i, n) { y[i] = f(a[ia.offset(i)], b[ib.offset(i)]); }
 }
 
@@ -77,8 +77,8 @@ void launch_broadcast3(const Tensor & c, const Tensor & a, const Tensor & b, Ten
     const std::vector<int64_t> sb = broadcast_strides(b.shape(), b.strides(), s);
     StridedIndex ic, ia, ib;
     make_indices(s, {&sc, &sa, &sb}, {&ic, &ia, &ib});
-    broadcast3_kernel<<<grid_for(n), kBlock, 0, stream()>>>(
-        c.data<C>(), ic, a.data<A>(), ia, b.data<A>(), ib, y.data<R>(), n, f);
+    broadcast3_kernel<<<grid_for(n), kBlock, 0, stream()>>>(c.data<C>(), ic, a.data<A>(), ia,
+                                                            b.data<A>(), ib, y.data<R>(), n, f);
     CUDA_CHECK_LAUNCH();
 }
 

@@ -17,8 +17,8 @@ template <typename T>
 __global__ void gemm_kernel(const T * A, const T * B, T * C, int64_t M, int64_t N, int64_t K,
                             bool ta, bool tb, int64_t lda, int64_t ldb, const int64_t * a_off,
                             const int64_t * b_off, int64_t sa, int64_t sb, int64_t z0, bool acc_c) {
-    __shared__ T as[kDepth][kTile + 1];   // as[k][m]; +1 avoids bank conflicts on the stores
-    __shared__ T bs[kDepth][kTile + 1];   // bs[k][n]
+    __shared__ T as[kDepth][kTile + 1]; // as[k][m]; +1 avoids bank conflicts on the stores
+    __shared__ T bs[kDepth][kTile + 1]; // bs[k][n]
     const int64_t z = z0 + blockIdx.z;
     A += a_off ? a_off[z] : z * sa;
     B += b_off ? b_off[z] : z * sb;
@@ -75,13 +75,14 @@ void run(const GemmBatch<T> & g) {
         b_off = a_off + g.batches;
     }
     const dim3 block(kThreads, kThreads);
-    const unsigned gx = (unsigned)((g.N + kTile - 1) / kTile), gy = (unsigned)((g.M + kTile - 1) / kTile);
+    const unsigned gx = (unsigned)((g.N + kTile - 1) / kTile),
+                   gy = (unsigned)((g.M + kTile - 1) / kTile);
     NF_CHECK(gy <= 65535, "matmul: M = %lld is too large for one launch", (long long)g.M);
     for (int64_t z0 = 0; z0 < g.batches; z0 += 65535) {
         const unsigned gz = (unsigned)(g.batches - z0 < 65535 ? g.batches - z0 : 65535);
-        gemm_kernel<T><<<dim3(gx, gy, gz), block, 0, stream()>>>(
-            g.a, g.b, g.c, g.M, g.N, g.K, g.ta, g.tb, g.lda, g.ldb, a_off, b_off, g.sa, g.sb, z0,
-            g.accumulate);
+        gemm_kernel<T><<<dim3(gx, gy, gz), block, 0, stream()>>>(g.a, g.b, g.c, g.M, g.N, g.K, g.ta,
+                                                                 g.tb, g.lda, g.ldb, a_off, b_off,
+                                                                 g.sa, g.sb, z0, g.accumulate);
         CUDA_CHECK_LAUNCH();
     }
 }

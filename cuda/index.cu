@@ -22,13 +22,16 @@ void visit_dtype(DType t, F && f) {
     }
 }
 
-template <typename T> __host__ __device__ T typed(double v) {
-    if constexpr (std::is_same_v<T, uint8_t>) return v != 0;
-    else return (T)v;
+template <typename T>
+__host__ __device__ T typed(double v) {
+    if constexpr (std::is_same_v<T, uint8_t>)
+        return v != 0;
+    else
+        return (T)v;
 }
 
 struct GatherDims {
-    int64_t outer, a, inner, n;   // params = [outer, a, inner], indices = [n]
+    int64_t outer, a, inner, n; // params = [outer, a, inner], indices = [n]
 };
 
 // Validates the (host) indices against [0, a) and sends them to the device.
@@ -52,7 +55,7 @@ Tensor checked_indices(const Tensor & params, const Tensor & indices, const Attr
 template <typename E>
 __global__ void gather_kernel(const E * p, const int32_t * idx, E * out, GatherDims g,
                               int64_t total) {
-    NF_GRID_STRIDE(i, total) {   // out = [outer, n, inner]
+    NF_GRID_STRIDE(i, total) { // out = [outer, n, inner]
         const int64_t j = i % g.inner, r = i / g.inner, o = r / g.n;
         out[i] = p[(o * g.a + idx[r - o * g.n]) * g.inner + j];
     }
@@ -61,7 +64,7 @@ __global__ void gather_kernel(const E * p, const int32_t * idx, E * out, GatherD
 template <typename T>
 __global__ void scatter_add_kernel(const T * dy, const int32_t * idx, T * dx, GatherDims g,
                                    int64_t total) {
-    NF_GRID_STRIDE(i, total) {   // dy = [outer, n, inner] into dx = [outer, a, inner]
+    NF_GRID_STRIDE(i, total) { // dy = [outer, n, inner] into dx = [outer, a, inner]
         const int64_t j = i % g.inner, r = i / g.inner, o = r / g.n;
         atomicAdd(dx + (o * g.a + idx[r - o * g.n]) * g.inner + j, dy[i]);
     }
@@ -70,7 +73,7 @@ __global__ void scatter_add_kernel(const T * dy, const int32_t * idx, T * dx, Ga
 template <typename T>
 __global__ void one_hot_kernel(const int32_t * idx, T * y, int64_t depth, int64_t inner,
                                int64_t total, T on, T off) {
-    NF_GRID_STRIDE(i, total) {   // y = [outer, depth, inner]; NOTE: bad indices: all off
+    NF_GRID_STRIDE(i, total) { // y = [outer, depth, inner]; NOTE: bad indices: all off
         const int64_t j = i % inner, d = i / inner % depth, o = i / (inner * depth);
         y[i] = idx[o * inner + j] == d ? on : off;
     }
@@ -82,7 +85,7 @@ __device__ inline D cast_one(S v) {
     if constexpr (std::is_same_v<D, uint8_t>) {
         return v != S(0);
     } else if constexpr (std::is_same_v<D, int32_t> && std::is_floating_point_v<S>) {
-        double x = (double)v;   // comparisons, not fmin/fmax: NaN must stay NaN (-> 0)
+        double x = (double)v; // comparisons, not fmin/fmax: NaN must stay NaN (-> 0)
         x = x < -2147483648.0 ? -2147483648.0 : x;
         x = x > 2147483647.0 ? 2147483647.0 : x;
         return x == x ? (int32_t)x : 0;
@@ -136,8 +139,8 @@ void gather_forward_cuda(OpCall & call) {
     // Gathering moves bits: one instantiation per element size serves every dtype.
     switch (dtype_size(p.dtype())) {
         case 1:
-            gather_kernel<<<grid, kBlock, 0, stream()>>>(p.data<uint8_t>(), ip,
-                                                         out.data<uint8_t>(), g, total);
+            gather_kernel<<<grid, kBlock, 0, stream()>>>(p.data<uint8_t>(), ip, out.data<uint8_t>(),
+                                                         g, total);
             break;
         case 4:
             gather_kernel<<<grid, kBlock, 0, stream()>>>(p.data<uint32_t>(), ip,

@@ -85,7 +85,7 @@ void argmax_forward_cuda(OpCall & c);
 void argmin_forward_cuda(OpCall & c);
 void reduce_sum_backward_cuda(OpCall & c);
 void reduce_mean_backward_cuda(OpCall & c);
-void reduce_max_backward_cuda(OpCall & c);   // also reduce_min_backward (same rule)
+void reduce_max_backward_cuda(OpCall & c); // also reduce_min_backward (same rule)
 void reduce_prod_backward_cuda(OpCall & c);
 void reduce_logsumexp_backward_cuda(OpCall & c);
 
@@ -96,13 +96,13 @@ void softmax_backward_cuda(OpCall & c);
 void log_softmax_backward_cuda(OpCall & c);
 void softmax_cross_entropy_forward_cuda(OpCall & c);
 void softmax_cross_entropy_backward_cuda(OpCall & c);
-void sparse_softmax_cross_entropy_forward_cuda(OpCall & c);   // labels: host input 1
+void sparse_softmax_cross_entropy_forward_cuda(OpCall & c); // labels: host input 1
 void sigmoid_cross_entropy_forward_cuda(OpCall & c);
 void sigmoid_cross_entropy_backward_cuda(OpCall & c);
 
 // matmul.cu (cuBLAS, or gemm_tiled.cu)
 void matmul_forward_cuda(OpCall & c);
-const char * matmul_engine_cuda();   // "cublas" or "builtin"
+const char * matmul_engine_cuda(); // "cublas" or "builtin"
 
 // optim.cu
 void apply_gradient_descent_cuda(OpCall & c);
@@ -117,18 +117,18 @@ void apply_adam_cuda(OpCall & c);
 void random_normal_forward_cuda(OpCall & c);
 void random_uniform_forward_cuda(OpCall & c);
 void truncated_normal_forward_cuda(OpCall & c);
-void dropout_forward_cuda(OpCall & c);   // keep_prob: host input 1
+void dropout_forward_cuda(OpCall & c); // keep_prob: host input 1
 
 // index.cu
-void gather_forward_cuda(OpCall & c);    // indices: host input 1
-void gather_backward_cuda(OpCall & c);   // indices: host input 1
+void gather_forward_cuda(OpCall & c);  // indices: host input 1
+void gather_backward_cuda(OpCall & c); // indices: host input 1
 void one_hot_forward_cuda(OpCall & c);
 void cast_forward_cuda(OpCall & c);
 void fill_forward_cuda(OpCall & c);
 void range_forward_cuda(OpCall & c);
 void linspace_forward_cuda(OpCall & c);
 void eye_forward_cuda(OpCall & c);
-void fill_value_cuda(Tensor & t, double v);   // every element = v (in t's dtype)
+void fill_value_cuda(Tensor & t, double v); // every element = v (in t's dtype)
 
 // shape.cu
 void concat_forward_cuda(OpCall & c);

@@ -65,11 +65,11 @@ bool use_builtin() {
 template <typename T>
 void cublas_gemm(const GemmBatch<T> & g) {
     cublasHandle_t h = cublas();
-    CUBLAS_CHECK(cublasSetMathMode(h, cuda_allow_tf32() ? CUBLAS_TF32_TENSOR_OP_MATH
-                                                        : CUBLAS_DEFAULT_MATH));
+    CUBLAS_CHECK(
+        cublasSetMathMode(h, cuda_allow_tf32() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
     const cublasOperation_t oa = g.ta ? CUBLAS_OP_T : CUBLAS_OP_N;
     const cublasOperation_t ob = g.tb ? CUBLAS_OP_T : CUBLAS_OP_N;
-    const T one = 1, zero = g.accumulate ? 1 : 0;   // beta
+    const T one = 1, zero = g.accumulate ? 1 : 0; // beta
     const int M = (int)g.M, N = (int)g.N, K = (int)g.K;
     const int lda = (int)g.lda, ldb = (int)g.ldb, ldc = (int)g.N;
     if (g.uniform) {
@@ -84,7 +84,7 @@ void cublas_gemm(const GemmBatch<T> & g) {
         }
         return;
     }
-    for (int64_t i = 0; i < g.batches; i++) {   // irregular broadcast: one call per batch
+    for (int64_t i = 0; i < g.batches; i++) { // irregular broadcast: one call per batch
         const T * a = g.a + g.a_off[i];
         const T * b = g.b + g.b_off[i];
         T * c = g.c + i * g.M * g.N;
@@ -123,7 +123,7 @@ void run(const Operand & a, const Operand & b, Tensor & out) {
     for (int64_t i = 0; i < g.batches && g.uniform; i++) {
         g.uniform = g.a_off[i] == i * g.sa && g.b_off[i] == i * g.sb;
     }
-    if (g.K == 0) {   // an empty sum: zeros, without asking a GEMM about k = 0
+    if (g.K == 0) { // an empty sum: zeros, without asking a GEMM about k = 0
         cuda_zero(out);
         return;
     }

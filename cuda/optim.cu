@@ -11,9 +11,9 @@ namespace {
 
 template <typename T>
 struct Bufs {
-    T * w[4] = {};            // written in place: var and its slots, in signature order
-    const T * g = nullptr;    // the gradient
-    const T * s[6] = {};      // scalar inputs, in signature order
+    T * w[4] = {};         // written in place: var and its slots, in signature order
+    const T * g = nullptr; // the gradient
+    const T * s[6] = {};   // scalar inputs, in signature order
 };
 
 template <typename T, typename F>
@@ -23,28 +23,32 @@ __global__ void apply_kernel(Bufs<T> b, int64_t n, F f) {
     NF_GRID_STRIDE(i, n) { f(b, i, sc); }
 }
 
-struct Gd {   // var -= g·lr
-    template <typename T> __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
+struct Gd { // var -= g·lr
+    template <typename T>
+    __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
         b.w[0][i] -= b.g[i] * s[0];
     }
 };
-struct Momentum {   // s: lr, momentum
+struct Momentum { // s: lr, momentum
     bool nesterov;
-    template <typename T> __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
+    template <typename T>
+    __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
         const T g = b.g[i], a = b.w[1][i] * s[1] + g;
         b.w[1][i] = a;
         b.w[0][i] -= nesterov ? g * s[0] + a * s[1] * s[0] : a * s[0];
     }
 };
-struct Adagrad {   // s: lr
-    template <typename T> __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
+struct Adagrad { // s: lr
+    template <typename T>
+    __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
         const T g = b.g[i], a = b.w[1][i] + g * g;
         b.w[1][i] = a;
         b.w[0][i] -= g * s[0] * (T(1) / sqrt(a));
     }
 };
-struct Adadelta {   // s: lr, rho, eps
-    template <typename T> __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
+struct Adadelta { // s: lr, rho, eps
+    template <typename T>
+    __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
         const T g = b.g[i], rho = s[1], eps = s[2];
         const T a = b.w[1][i] * rho + g * g * (T(1) - rho);
         const T update = sqrt(b.w[2][i] + eps) * (T(1) / sqrt(a + eps)) * g;
@@ -53,8 +57,9 @@ struct Adadelta {   // s: lr, rho, eps
         b.w[2][i] = b.w[2][i] * rho + update * update * (T(1) - rho);
     }
 };
-struct RmsProp {   // w: var, ms, mom; s: lr, rho, momentum, eps
-    template <typename T> __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
+struct RmsProp { // w: var, ms, mom; s: lr, rho, momentum, eps
+    template <typename T>
+    __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
         const T g = b.g[i];
         const T ms = b.w[1][i] + (g * g - b.w[1][i]) * (T(1) - s[1]);
         const T m = b.w[2][i] * s[2] + (g * s[0]) / sqrt(ms + s[3]);
@@ -63,8 +68,9 @@ struct RmsProp {   // w: var, ms, mom; s: lr, rho, momentum, eps
         b.w[0][i] -= m;
     }
 };
-struct CenteredRmsProp {   // w: var, mg, ms, mom; s: lr, rho, momentum, eps
-    template <typename T> __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
+struct CenteredRmsProp { // w: var, mg, ms, mom; s: lr, rho, momentum, eps
+    template <typename T>
+    __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
         const T g = b.g[i];
         const T ms = b.w[2][i] + (g * g - b.w[2][i]) * (T(1) - s[1]);
         const T mg = b.w[1][i] + (g - b.w[1][i]) * (T(1) - s[1]);
@@ -76,9 +82,10 @@ struct CenteredRmsProp {   // w: var, mg, ms, mom; s: lr, rho, momentum, eps
         b.w[0][i] -= m;
     }
 };
-struct Adam {   // s: beta1_power, beta2_power, lr, beta1, beta2, epsilon
+struct Adam { // s: beta1_power, beta2_power, lr, beta1, beta2, epsilon
     bool nesterov;
-    template <typename T> __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
+    template <typename T>
+    __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
         const T b1 = s[3], b2 = s[4], eps = s[5];
         const T alpha = s[2] * sqrt(T(1) - s[1]) / (T(1) - s[0]);
         const T g = b.g[i];
@@ -98,8 +105,9 @@ void run(OpCall & call, std::initializer_list<int> written, int grad,
          std::initializer_list<int> scalars, F f) {
     for (int i : written) {
         const Tensor & t = call.input(i);
-        NF_CHECK(t.is_contiguous(), "input %d must be a dense variable buffer, got a strided view %s",
-                 i, t.desc().c_str());
+        NF_CHECK(t.is_contiguous(),
+                 "input %d must be a dense variable buffer, got a strided view %s", i,
+                 t.desc().c_str());
         for (int j : written) {
             NF_CHECK(j >= i || call.input(j).storage() != t.storage(),
                      "inputs %d and %d share storage", j, i);

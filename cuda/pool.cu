@@ -57,7 +57,7 @@ __global__ void max_fwd_kernel(const T * x, T * y, ConvGeom g, int64_t total) {
     NF_GRID_STRIDE(e, total) {
         T m;
         argmax_window(x, g, window_of(e, g), m);
-        y[e] = m;   // -inf for an empty window, as the CPU
+        y[e] = m; // -inf for an empty window, as the CPU
     }
 }
 
@@ -108,7 +108,8 @@ __global__ void avg_bwd_kernel(const T * dy, T * dx, ConvGeom g, int64_t total) 
                 const int64_t tw = iw + g.pl - j;
                 if (tw < 0 || tw % g.sw != 0 || tw / g.sw >= g.ow) continue;
                 const int64_t ow = tw / g.sw;
-                const int64_t count = valid(oh * g.sh - g.pt, g.kh, g.h) * valid(ow * g.sw - g.pl, g.kw, g.w);
+                const int64_t count =
+                    valid(oh * g.sh - g.pt, g.kh, g.h) * valid(ow * g.sw - g.pl, g.kw, g.w);
                 acc += dy[((n * g.oh + oh) * g.ow + ow) * g.c + c] / T(count);
             }
         }
@@ -116,12 +117,12 @@ __global__ void avg_bwd_kernel(const T * dy, T * dx, ConvGeom g, int64_t total) 
     }
 }
 
-#define NF_POOL_LAUNCH(kernel, total, T, ...)                                        \
-    do {                                                                             \
-        if ((total) > 0) {                                                           \
-            kernel<T><<<grid_for(total), kBlock, 0, stream()>>>(__VA_ARGS__, total); \
-            CUDA_CHECK_LAUNCH();                                                     \
-        }                                                                            \
+#define NF_POOL_LAUNCH(kernel, total, T, ...)                                                      \
+    do {                                                                                           \
+        if ((total) > 0) {                                                                         \
+            kernel<T><<<grid_for(total), kBlock, 0, stream()>>>(__VA_ARGS__, total);               \
+            CUDA_CHECK_LAUNCH();                                                                   \
+        }                                                                                          \
     } while (0)
 
 template <typename T>
@@ -133,10 +134,11 @@ void max_fwd(OpCall & call) {
 
 template <typename T>
 void max_bwd(OpCall & call) {
-    const Tensor & dy = call.input(0), & x = call.input(1);
+    const Tensor &dy = call.input(0), &x = call.input(1);
     const ConvGeom g = pool_geometry(x.shape(), call.attrs);
     cuda_zero(call.output(0));
-    NF_POOL_LAUNCH(max_bwd_kernel, dy.numel(), T, dy.data<T>(), x.data<T>(), call.output(0).data<T>(), g);
+    NF_POOL_LAUNCH(max_bwd_kernel, dy.numel(), T, dy.data<T>(), x.data<T>(),
+                   call.output(0).data<T>(), g);
 }
 
 template <typename T>
@@ -155,11 +157,11 @@ void avg_bwd(OpCall & call) {
 
 } // namespace
 
-#define NF_POOL_SWITCH(t, fn)                                                        \
-    switch ((t).dtype()) {                                                           \
-        case DType::F32: fn<float>(call); break;                                     \
-        case DType::F64: fn<double>(call); break;                                    \
-        default: NF_FAIL("unsupported dtype %s on cuda", dtype_name((t).dtype()));   \
+#define NF_POOL_SWITCH(t, fn)                                                                      \
+    switch ((t).dtype()) {                                                                         \
+        case DType::F32: fn<float>(call); break;                                                   \
+        case DType::F64: fn<double>(call); break;                                                  \
+        default: NF_FAIL("unsupported dtype %s on cuda", dtype_name((t).dtype()));                 \
     }
 
 void max_pool_forward_cuda(OpCall & call) { NF_POOL_SWITCH(call.input(0), max_fwd); }

@@ -88,7 +88,8 @@ __global__ void uniform_i32_kernel(int32_t * out, int64_t n, PhiloxStream s, int
         uint32_t w[4];
         block_words(s, b, w);
         out[2 * b] = (int32_t)(lo + (int64_t)(cpu::bits64(w[0], w[1]) % range));
-        if (2 * b + 1 < n) out[2 * b + 1] = (int32_t)(lo + (int64_t)(cpu::bits64(w[2], w[3]) % range));
+        if (2 * b + 1 < n)
+            out[2 * b + 1] = (int32_t)(lo + (int64_t)(cpu::bits64(w[2], w[3]) % range));
     }
 }
 
@@ -96,8 +97,14 @@ __global__ void uniform_i32_kernel(int32_t * out, int64_t n, PhiloxStream s, int
 // normal with |z| < 2 (float32: from up to two Box-Muller pairs; float64: one pair).
 template <typename T>
 __device__ inline bool pick(T a, T b, T & z) {
-    if (fabs(a) < T(2)) { z = a; return true; }
-    if (fabs(b) < T(2)) { z = b; return true; }
+    if (fabs(a) < T(2)) {
+        z = a;
+        return true;
+    }
+    if (fabs(b) < T(2)) {
+        z = b;
+        return true;
+    }
     return false;
 }
 __device__ inline bool first_within_2(const uint32_t w[4], float & z) {
@@ -135,11 +142,11 @@ void random_normal_forward_cuda(OpCall & call) {
     const PhiloxStream s = cpu::philox_stream(call.attrs);
     const double mean = call.attrs.get_float("mean"), sd = call.attrs.get_float("stddev");
     if (out.dtype() == DType::F32) {
-        normal_f32_kernel<<<grid_for((n + 3) / 4), kBlock, 0, stream()>>>(
-            out.data<float>(), n, s, (float)mean, (float)sd);
+        normal_f32_kernel<<<grid_for((n + 3) / 4), kBlock, 0, stream()>>>(out.data<float>(), n, s,
+                                                                          (float)mean, (float)sd);
     } else {
-        normal_f64_kernel<<<grid_for((n + 1) / 2), kBlock, 0, stream()>>>(
-            out.data<double>(), n, s, mean, sd);
+        normal_f64_kernel<<<grid_for((n + 1) / 2), kBlock, 0, stream()>>>(out.data<double>(), n, s,
+                                                                          mean, sd);
     }
     CUDA_CHECK_LAUNCH();
 }
@@ -152,12 +159,12 @@ void random_uniform_forward_cuda(OpCall & call) {
     const double lo = call.attrs.get_float("minval"), hi = call.attrs.get_float("maxval");
     switch (out.dtype()) {
         case DType::F32:
-            uniform_f32_kernel<<<grid_for((n + 3) / 4), kBlock, 0, stream()>>>(
-                out.data<float>(), n, s, lo, hi);
+            uniform_f32_kernel<<<grid_for((n + 3) / 4), kBlock, 0, stream()>>>(out.data<float>(), n,
+                                                                               s, lo, hi);
             break;
         case DType::F64:
-            uniform_f64_kernel<<<grid_for((n + 1) / 2), kBlock, 0, stream()>>>(
-                out.data<double>(), n, s, lo, hi);
+            uniform_f64_kernel<<<grid_for((n + 1) / 2), kBlock, 0, stream()>>>(out.data<double>(),
+                                                                               n, s, lo, hi);
             break;
         case DType::I32:
             uniform_i32_kernel<<<grid_for((n + 1) / 2), kBlock, 0, stream()>>>(
@@ -175,11 +182,11 @@ void truncated_normal_forward_cuda(OpCall & call) {
     const PhiloxStream s = cpu::philox_stream(call.attrs);
     const double mean = call.attrs.get_float("mean"), sd = call.attrs.get_float("stddev");
     if (out.dtype() == DType::F32) {
-        truncated_kernel<float><<<grid_for(n), kBlock, 0, stream()>>>(
-            out.data<float>(), n, s, (float)mean, (float)sd);
+        truncated_kernel<float>
+            <<<grid_for(n), kBlock, 0, stream()>>>(out.data<float>(), n, s, (float)mean, (float)sd);
     } else {
-        truncated_kernel<double><<<grid_for(n), kBlock, 0, stream()>>>(
-            out.data<double>(), n, s, mean, sd);
+        truncated_kernel<double>
+            <<<grid_for(n), kBlock, 0, stream()>>>(out.data<double>(), n, s, mean, sd);
     }
     CUDA_CHECK_LAUNCH();
 }

@@ -12,10 +12,17 @@ namespace nf::cuda {
 
 namespace {
 
-template <typename T> struct Acc { using type = double; };
-template <> struct Acc<int32_t> { using type = int64_t; };
+template <typename T>
+struct Acc {
+    using type = double;
+};
+template <>
+struct Acc<int32_t> {
+    using type = int64_t;
+};
 
-template <typename T> struct SumR {
+template <typename T>
+struct SumR {
     using A = typename Acc<T>::type;
     __device__ A init() const { return 0; }
     __device__ A step(A a, T x, double) const { return a + (A)x; }
@@ -23,16 +30,18 @@ template <typename T> struct SumR {
     __device__ T finish(A a, int64_t, double) const { return (T)a; }
 };
 // NOTE: int32 mean is the truncated integer mean, as TF; float 0/0 is NaN.
-template <typename T> struct MeanR : SumR<T> {
+template <typename T>
+struct MeanR : SumR<T> {
     using A = typename SumR<T>::A;
     __device__ T finish(A a, int64_t n, double) const { return (T)(a / (A)n); }
 };
-template <typename T> struct ProdR {
+template <typename T>
+struct ProdR {
     using A = typename Acc<T>::type;
     __device__ A init() const { return 1; }
     __device__ A mul(A a, A b) const {
         if constexpr (std::is_integral_v<A>) {
-            return (A)((unsigned long long)a * (unsigned long long)b);   // int64: wraps
+            return (A)((unsigned long long)a * (unsigned long long)b); // int64: wraps
         } else {
             return a * b;
         }
@@ -41,18 +50,22 @@ template <typename T> struct ProdR {
     __device__ A merge(A a, A b) const { return mul(a, b); }
     __device__ T finish(A a, int64_t, double) const { return (T)a; }
 };
-template <typename T, bool IsMax> struct ExtremeR {
+template <typename T, bool IsMax>
+struct ExtremeR {
     using A = T;
     __device__ A init() const {
-        if constexpr (std::is_integral_v<T>) return IsMax ? INT_MIN : INT_MAX;
-        else return IsMax ? -(T)INFINITY : (T)INFINITY;
+        if constexpr (std::is_integral_v<T>)
+            return IsMax ? INT_MIN : INT_MAX;
+        else
+            return IsMax ? -(T)INFINITY : (T)INFINITY;
     }
     __device__ A step(A a, T x, double) const { return merge(a, x); }
     __device__ A merge(A a, A b) const { return IsMax ? MaxNan{}(a, b) : MinNan{}(a, b); }
     __device__ T finish(A a, int64_t, double) const { return a; }
 };
 // Σ exp(x − s), s = the finite max (0 otherwise); exp in T as the CPU, the sum in double.
-template <typename T> struct LseR {
+template <typename T>
+struct LseR {
     using A = double;
     __device__ A init() const { return 0; }
     __device__ A step(A a, T x, double s) const { return a + (double)exp(x - (T)s); }
@@ -60,9 +73,13 @@ template <typename T> struct LseR {
     __device__ T finish(A a, int64_t, double s) const { return (T)(log(a) + s); }
 };
 
-template <typename R> struct MergeOf {
+template <typename R>
+struct MergeOf {
     R r;
-    template <typename A> __device__ A operator()(A a, A b) const { return r.merge(a, b); }
+    template <typename A>
+    __device__ A operator()(A a, A b) const {
+        return r.merge(a, b);
+    }
 };
 
 // out[s] = reduce over slab s. `maxes` (logsumexp's second pass): the slab maxima, giving the
@@ -93,7 +110,8 @@ struct ReduceLaunch {
     T * out;
     SlabGeom g;
     const T * maxes;
-    template <bool Block> void launch(unsigned grid, unsigned block) {
+    template <bool Block>
+    void launch(unsigned grid, unsigned block) {
         reduce_kernel<T, R, Block><<<grid, block, 0, stream()>>>(x, out, g, R{}, maxes);
     }
 };
@@ -102,7 +120,7 @@ template <typename T, template <class> class R>
 void reduce_typed(OpCall & call) {
     const Tensor & x = call.input(0);
     cpu::ReducePlan p = cpu::make_reduce_plan(x.shape(), cpu::reduce_axes(call.attrs, x.ndim()));
-    if (p.r == 1) {   // nothing to combine: every reducer of one element returns the element
+    if (p.r == 1) { // nothing to combine: every reducer of one element returns the element
         Tensor out = call.output(0).reshape_view(x.shape());
         copy_strided(x, out);
         return;
@@ -118,8 +136,10 @@ void reduce_typed(OpCall & call) {
     }
 }
 
-template <typename T> using MaxR = ExtremeR<T, true>;
-template <typename T> using MinR = ExtremeR<T, false>;
+template <typename T>
+using MaxR = ExtremeR<T, true>;
+template <typename T>
+using MinR = ExtremeR<T, false>;
 
 template <template <class> class R, bool Ints = true>
 void reduce_dtype(OpCall & call) {

@@ -44,7 +44,9 @@ __global__ void broadcast_back_kernel(const T * dy, T * dx, SlabGeom g, T scale,
 }
 
 template <typename T>
-__device__ inline bool hit(T v, T y) { return v == y || (v != v && y != y); }
+__device__ inline bool hit(T v, T y) {
+    return v == y || (v != v && y != y);
+}
 
 // count[s] = how many x of slab s equal y[s] (the ties share the gradient).
 template <typename T, bool Block>
@@ -67,7 +69,8 @@ struct TieCount {
     const T * y;
     T * count;
     SlabGeom g;
-    template <bool Block> void launch(unsigned grid, unsigned block) {
+    template <bool Block>
+    void launch(unsigned grid, unsigned block) {
         tie_count_kernel<T, Block><<<grid, block, 0, stream()>>>(x, y, count, g);
     }
 };

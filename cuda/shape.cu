@@ -13,8 +13,8 @@ namespace {
 
 // dx[j] = Σ_r dy[base(j) + reps[r]], base(j) = j's coordinates (in x's shape) times dy's strides.
 template <typename T>
-__global__ void tile_sum_kernel(const T * dy, StridedIndex pos, const int64_t * reps,
-                                int64_t nreps, T * dx, int64_t n) {
+__global__ void tile_sum_kernel(const T * dy, StridedIndex pos, const int64_t * reps, int64_t nreps,
+                                T * dx, int64_t n) {
     NF_GRID_STRIDE(j, n) {
         const int64_t base = pos.offset(j);
         double acc = 0;
@@ -30,7 +30,8 @@ void concat_forward_cuda(OpCall & call) {
     const int64_t axis = normalize_axis(call.attrs.get_int("axis"), out.ndim());
     int64_t at = 0;
     for (const Tensor & in : call.inputs) {
-        Tensor window = out.as_strided(in.shape(), out.strides(), out.offset() + at * out.strides()[axis]);
+        Tensor window =
+            out.as_strided(in.shape(), out.strides(), out.offset() + at * out.strides()[axis]);
         copy_strided(in, window);
         at += in.shape()[axis];
     }
@@ -43,7 +44,8 @@ void stack_forward_cuda(OpCall & call) {
     strides.erase(strides.begin() + axis);
     for (size_t k = 0; k < call.inputs.size(); k++) {
         const Tensor & in = call.input(k);
-        Tensor window = out.as_strided(in.shape(), strides, out.offset() + (int64_t)k * out.strides()[axis]);
+        Tensor window =
+            out.as_strided(in.shape(), strides, out.offset() + (int64_t)k * out.strides()[axis]);
         copy_strided(in, window);
     }
 }
@@ -51,8 +53,8 @@ void stack_forward_cuda(OpCall & call) {
 void broadcast_to_forward_cuda(OpCall & call) {
     const Tensor & x = call.input(0);
     Tensor & out = call.output(0);
-    const Tensor view = x.as_strided(out.shape(), broadcast_strides(x.shape(), x.strides(), out.shape()),
-                                     x.offset());
+    const Tensor view = x.as_strided(
+        out.shape(), broadcast_strides(x.shape(), x.strides(), out.shape()), x.offset());
     copy_strided(view, out);
 }
 
@@ -60,8 +62,8 @@ void tile_backward_cuda(OpCall & call) {
     const Tensor & dy = call.input(0);
     const Shape & xs = call.input(1).shape();
     const std::vector<int64_t> mult = call.attrs.get_ints("multiples");
-    const std::vector<int64_t> & st = dy.strides();   // OP_STRIDED: any layout of dy
-    std::vector<int64_t> reps{0};   // offset in dy of each repeat block's first element
+    const std::vector<int64_t> & st = dy.strides(); // OP_STRIDED: any layout of dy
+    std::vector<int64_t> reps{0}; // offset in dy of each repeat block's first element
     for (size_t d = 0; d < xs.size(); d++) {
         std::vector<int64_t> next;
         for (int64_t r : reps) {
@@ -76,12 +78,15 @@ void tile_backward_cuda(OpCall & call) {
     std::memcpy(host.raw(), reps.data(), reps.size() * sizeof(int64_t));
     Tensor dev = Tensor::empty(host.shape(), DType::I32, Device::CUDA);
     cuda_copy(host, dev);
-    const StridedIndex pos = make_index(xs, std::vector<int64_t>(st.begin() + (st.size() - xs.size()), st.end()));
+    const StridedIndex pos =
+        make_index(xs, std::vector<int64_t>(st.begin() + (st.size() - xs.size()), st.end()));
     const int64_t * rp = (const int64_t *)dev.raw();
     if (dx.dtype() == DType::F32) {
-        tile_sum_kernel<<<grid_for(n), kBlock, 0, stream()>>>(dy.data<float>(), pos, rp, (int64_t)reps.size(), dx.data<float>(), n);
+        tile_sum_kernel<<<grid_for(n), kBlock, 0, stream()>>>(
+            dy.data<float>(), pos, rp, (int64_t)reps.size(), dx.data<float>(), n);
     } else {
-        tile_sum_kernel<<<grid_for(n), kBlock, 0, stream()>>>(dy.data<double>(), pos, rp, (int64_t)reps.size(), dx.data<double>(), n);
+        tile_sum_kernel<<<grid_for(n), kBlock, 0, stream()>>>(
+            dy.data<double>(), pos, rp, (int64_t)reps.size(), dx.data<double>(), n);
     }
     CUDA_CHECK_LAUNCH();
 }

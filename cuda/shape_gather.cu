@@ -12,8 +12,8 @@ namespace {
 
 struct TableIndex {
     int rank = 0;
-    int64_t shape[cuda::kMaxDims];   // output shape
-    int64_t start[cuda::kMaxDims];   // where dim d's table begins in the uploaded array
+    int64_t shape[cuda::kMaxDims]; // output shape
+    int64_t start[cuda::kMaxDims]; // where dim d's table begins in the uploaded array
 };
 
 template <typename T>
@@ -35,8 +35,7 @@ __global__ void gather_tables_kernel(const T * src, const int64_t * tabs, TableI
 }
 
 template <typename T>
-void launch(const Tensor & src, const int64_t * tabs, const TableIndex & ti, Tensor & out,
-            T fill) {
+void launch(const Tensor & src, const int64_t * tabs, const TableIndex & ti, Tensor & out, T fill) {
     const int64_t n = out.numel();
     gather_tables_kernel<<<cuda::grid_for(n), cuda::kBlock, 0, cuda::stream()>>>(
         src.data<T>(), tabs, ti, out.data<T>(), fill, n);
@@ -60,7 +59,7 @@ void cuda_gather_tables(const Tensor & src, const std::vector<std::vector<int64_
         ti.start[d] = (int64_t)flat.size();
         flat.insert(flat.end(), tabs[d].begin(), tabs[d].end());
     }
-    flat.push_back(0);   // never empty (a scalar has no tables)
+    flat.push_back(0); // never empty (a scalar has no tables)
     // The upload is a tensor so the caching allocator owns it; freeing it after the launch is
     // safe (the kernel is queued first on the same stream).
     Tensor dev_tabs = Tensor::empty({(int64_t)flat.size() * 2}, DType::I32, Device::CUDA);

@@ -20,10 +20,10 @@ __device__ V slab_reduce(V v, Op op) {
     if constexpr (!Block) {
         return v;
     } else {
-        __shared__ unsigned long long words[32];   // one per warp, V's bits (4 or 8 bytes)
+        __shared__ unsigned long long words[32]; // one per warp, V's bits (4 or 8 bytes)
         for (int off = 16; off > 0; off >>= 1) v = op(v, __shfl_down_sync(0xffffffffu, v, off));
         const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-        __syncthreads();   // a previous call may still be reading words
+        __syncthreads(); // a previous call may still be reading words
         if (lane == 0) {
             unsigned long long b = 0;
             memcpy(&b, &v, sizeof(V));
@@ -43,24 +43,41 @@ __device__ V slab_reduce(V v, Op op) {
 }
 
 // The slabs this thread works on: for (s = first; s < count; s += step).
-template <bool Block> __device__ int64_t slab_first() {
+template <bool Block>
+__device__ int64_t slab_first() {
     return Block ? (int64_t)blockIdx.x : blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
 }
-template <bool Block> __device__ int64_t slab_step() {
+template <bool Block>
+__device__ int64_t slab_step() {
     return Block ? (int64_t)gridDim.x : (int64_t)gridDim.x * blockDim.x;
 }
 // This thread's elements of a slab: for (k = lane; k < c; k += stride).
-template <bool Block> __device__ int64_t slab_lane() { return Block ? threadIdx.x : 0; }
-template <bool Block> __device__ int64_t slab_stride() { return Block ? blockDim.x : 1; }
+template <bool Block>
+__device__ int64_t slab_lane() {
+    return Block ? threadIdx.x : 0;
+}
+template <bool Block>
+__device__ int64_t slab_stride() {
+    return Block ? blockDim.x : 1;
+}
 
-struct MaxNan {   // NaN wins, as the CPU reducers
-    template <typename V> __device__ V operator()(V a, V b) const { return (b > a || b != b) ? b : a; }
+struct MaxNan { // NaN wins, as the CPU reducers
+    template <typename V>
+    __device__ V operator()(V a, V b) const {
+        return (b > a || b != b) ? b : a;
+    }
 };
 struct MinNan {
-    template <typename V> __device__ V operator()(V a, V b) const { return (b < a || b != b) ? b : a; }
+    template <typename V>
+    __device__ V operator()(V a, V b) const {
+        return (b < a || b != b) ? b : a;
+    }
 };
 struct Plus {
-    template <typename V> __device__ V operator()(V a, V b) const { return a + b; }
+    template <typename V>
+    __device__ V operator()(V a, V b) const {
+        return a + b;
+    }
 };
 
 // A softmax slab's shift m (the max, 0 when not finite) and Σ exp(x − m) in double, as the

@@ -48,7 +48,8 @@ struct Forward {
     const T * x;
     T * y;
     SlabGeom g;
-    template <bool Block> void launch(unsigned grid, unsigned block) {
+    template <bool Block>
+    void launch(unsigned grid, unsigned block) {
         softmax_kernel<T, Log, Block><<<grid, block, 0, stream()>>>(x, y, g);
     }
 };
@@ -59,13 +60,15 @@ struct Backward {
     const T * y;
     T * dx;
     SlabGeom g;
-    template <bool Block> void launch(unsigned grid, unsigned block) {
+    template <bool Block>
+    void launch(unsigned grid, unsigned block) {
         softmax_back_kernel<T, Log, Block><<<grid, block, 0, stream()>>>(dy, y, dx, g);
     }
 };
 
 SlabGeom geom(const Tensor & t, const Attrs & attrs) {
-    const cpu::AxisView v = cpu::axis_view(t.shape(), normalize_axis(attrs.get_int("axis", -1), t.ndim()));
+    const cpu::AxisView v =
+        cpu::axis_view(t.shape(), normalize_axis(attrs.get_int("axis", -1), t.ndim()));
     return {v.outer, v.c, v.inner};
 }
 
@@ -74,8 +77,13 @@ void forward(OpCall & call) {
     const Tensor & x = call.input(0);
     const SlabGeom g = geom(x, call.attrs);
     switch (x.dtype()) {
-        case DType::F32: launch_slabs(g, Forward<float, Log>{x.data<float>(), call.output(0).data<float>(), g}); break;
-        case DType::F64: launch_slabs(g, Forward<double, Log>{x.data<double>(), call.output(0).data<double>(), g}); break;
+        case DType::F32:
+            launch_slabs(g, Forward<float, Log>{x.data<float>(), call.output(0).data<float>(), g});
+            break;
+        case DType::F64:
+            launch_slabs(g,
+                         Forward<double, Log>{x.data<double>(), call.output(0).data<double>(), g});
+            break;
         default: NF_FAIL("unsupported dtype %s on cuda", dtype_name(x.dtype()));
     }
 }
@@ -87,8 +95,14 @@ void backward(OpCall & call) {
     const SlabGeom g = geom(y, call.attrs);
     Tensor & dx = call.output(0);
     switch (y.dtype()) {
-        case DType::F32: launch_slabs(g, Backward<float, Log>{dy.data<float>(), y.data<float>(), dx.data<float>(), g}); break;
-        case DType::F64: launch_slabs(g, Backward<double, Log>{dy.data<double>(), y.data<double>(), dx.data<double>(), g}); break;
+        case DType::F32:
+            launch_slabs(
+                g, Backward<float, Log>{dy.data<float>(), y.data<float>(), dx.data<float>(), g});
+            break;
+        case DType::F64:
+            launch_slabs(g, Backward<double, Log>{dy.data<double>(), y.data<double>(),
+                                                  dx.data<double>(), g});
+            break;
         default: NF_FAIL("unsupported dtype %s on cuda", dtype_name(y.dtype()));
     }
 }

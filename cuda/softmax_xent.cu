@@ -77,15 +77,28 @@ __global__ void sparse_xent_kernel(const T * x, const int32_t * labels, T * loss
     }
 }
 
-template <typename T> struct Xent {
-    const T * x; const T * z; T * loss; T * back; SlabGeom g;
-    template <bool Block> void launch(unsigned grid, unsigned block) {
+template <typename T>
+struct Xent {
+    const T * x;
+    const T * z;
+    T * loss;
+    T * back;
+    SlabGeom g;
+    template <bool Block>
+    void launch(unsigned grid, unsigned block) {
         xent_kernel<T, Block><<<grid, block, 0, stream()>>>(x, z, loss, back, g);
     }
 };
-template <typename T> struct XentBack {
-    const T * dl; const T * bp; const T * x; T * dx; T * dz; SlabGeom g;
-    template <bool Block> void launch(unsigned grid, unsigned block) {
+template <typename T>
+struct XentBack {
+    const T * dl;
+    const T * bp;
+    const T * x;
+    T * dx;
+    T * dz;
+    SlabGeom g;
+    template <bool Block>
+    void launch(unsigned grid, unsigned block) {
         xent_back_kernel<T, Block><<<grid, block, 0, stream()>>>(dl, bp, x, dx, dz, g);
     }
 };
@@ -107,10 +120,10 @@ template <typename T>
 void xent_back_typed(OpCall & call) {
     const SlabGeom g = geom(call.input(1), call.attrs);
     const bool with_x = call.inputs.size() > 2;
-    launch_slabs(g, XentBack<T>{call.input(0).data<T>(), call.input(1).data<T>(),
-                                with_x ? call.input(2).data<T>() : nullptr,
-                                call.output(0).data<T>(),
-                                with_x ? call.output(1).data<T>() : nullptr, g});
+    launch_slabs(g,
+                 XentBack<T>{call.input(0).data<T>(), call.input(1).data<T>(),
+                             with_x ? call.input(2).data<T>() : nullptr, call.output(0).data<T>(),
+                             with_x ? call.output(1).data<T>() : nullptr, g});
 }
 
 // Labels arrive on the host (a host input): checked there with the CPU's message, then sent.
@@ -130,13 +143,14 @@ void sparse_typed(OpCall & call) {
     cuda_copy(labels, dev_labels);
     const unsigned grid = (unsigned)(rows < 65535 * 8 ? rows : 65535 * 8);
     sparse_xent_kernel<T><<<grid, kBlock, 0, stream()>>>(x.data<T>(), dev_labels.data<int32_t>(),
-                                                        call.output(0).data<T>(),
-                                                        call.output(1).data<T>(), {rows, c, 1});
+                                                         call.output(0).data<T>(),
+                                                         call.output(1).data<T>(), {rows, c, 1});
     CUDA_CHECK_LAUNCH();
 }
 
 struct SigmoidXent {
-    template <typename T> __device__ T operator()(T x, T z) const {
+    template <typename T>
+    __device__ T operator()(T x, T z) const {
         return (x < T(0) ? T(0) : x) - x * z + log1p(exp(-fabs(x)));
     }
 };
@@ -163,16 +177,18 @@ void sigmoid_back_typed(OpCall & call) {
     CUDA_CHECK_LAUNCH();
 }
 
-#define NF_FLOAT_SWITCH(t, fn)                                                        \
-    switch ((t).dtype()) {                                                            \
-        case DType::F32: fn<float>(call); break;                                      \
-        case DType::F64: fn<double>(call); break;                                     \
-        default: NF_FAIL("unsupported dtype %s on cuda", dtype_name((t).dtype()));    \
+#define NF_FLOAT_SWITCH(t, fn)                                                                     \
+    switch ((t).dtype()) {                                                                         \
+        case DType::F32: fn<float>(call); break;                                                   \
+        case DType::F64: fn<double>(call); break;                                                  \
+        default: NF_FAIL("unsupported dtype %s on cuda", dtype_name((t).dtype()));                 \
     }
 
 } // namespace
 
-void softmax_cross_entropy_forward_cuda(OpCall & call) { NF_FLOAT_SWITCH(call.input(0), xent_typed); }
+void softmax_cross_entropy_forward_cuda(OpCall & call) {
+    NF_FLOAT_SWITCH(call.input(0), xent_typed);
+}
 void softmax_cross_entropy_backward_cuda(OpCall & call) {
     NF_FLOAT_SWITCH(call.input(1), xent_back_typed);
 }
@@ -181,8 +197,12 @@ void sparse_softmax_cross_entropy_forward_cuda(OpCall & call) {
 }
 void sigmoid_cross_entropy_forward_cuda(OpCall & call) {
     switch (call.input(0).dtype()) {
-        case DType::F32: launch_map2<float>(call.input(0), call.input(1), call.output(0), SigmoidXent{}); break;
-        case DType::F64: launch_map2<double>(call.input(0), call.input(1), call.output(0), SigmoidXent{}); break;
+        case DType::F32:
+            launch_map2<float>(call.input(0), call.input(1), call.output(0), SigmoidXent{});
+            break;
+        case DType::F64:
+            launch_map2<double>(call.input(0), call.input(1), call.output(0), SigmoidXent{});
+            break;
         default: NF_FAIL("unsupported dtype %s on cuda", dtype_name(call.input(0).dtype()));
     }
 }

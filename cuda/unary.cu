@@ -16,7 +16,7 @@ __device__ inline double negate(double v) { return -v; }
 
 __device__ inline float stable_sigmoid(float v) {
     if (v >= 0.f) return 1.f / (1.f + expf(-v));
-    const float e = expf(v);   // NaN takes this branch and stays NaN
+    const float e = expf(v); // NaN takes this branch and stays NaN
     return e / (1.f + e);
 }
 __device__ inline double stable_sigmoid(double v) {
@@ -25,14 +25,20 @@ __device__ inline double stable_sigmoid(double v) {
     return e / (1.0 + e);
 }
 
-struct Neg { template <typename T> __device__ T operator()(T v) const { return negate(v); } };
+struct Neg {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return negate(v);
+    }
+};
 struct Abs {
     __device__ int32_t operator()(int32_t v) const { return v < 0 ? negate(v) : v; }
     __device__ float operator()(float v) const { return fabsf(v); }
     __device__ double operator()(double v) const { return fabs(v); }
 };
 struct Sign {
-    template <typename T> __device__ T operator()(T v) const {
+    template <typename T>
+    __device__ T operator()(T v) const {
         return v > T(0) ? T(1) : (v < T(0) ? T(-1) : v);
     }
 };
@@ -41,46 +47,128 @@ struct Square {
     __device__ float operator()(float v) const { return v * v; }
     __device__ double operator()(double v) const { return v * v; }
 };
-struct Exp { template <typename T> __device__ T operator()(T v) const { return exp(v); } };
-struct Log { template <typename T> __device__ T operator()(T v) const { return log(v); } };
-struct Log1p { template <typename T> __device__ T operator()(T v) const { return log1p(v); } };
-struct Sqrt { template <typename T> __device__ T operator()(T v) const { return sqrt(v); } };
-struct Rsqrt { template <typename T> __device__ T operator()(T v) const { return T(1) / sqrt(v); } };
-struct Reciprocal { template <typename T> __device__ T operator()(T v) const { return T(1) / v; } };
-struct Sin { template <typename T> __device__ T operator()(T v) const { return sin(v); } };
-struct Cos { template <typename T> __device__ T operator()(T v) const { return cos(v); } };
-struct Tanh { template <typename T> __device__ T operator()(T v) const { return tanh(v); } };
-struct Sigmoid {
-    template <typename T> __device__ T operator()(T v) const { return stable_sigmoid(v); }
+struct Exp {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return exp(v);
+    }
 };
-struct Relu { template <typename T> __device__ T operator()(T v) const { return v < T(0) ? T(0) : v; } };
+struct Log {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return log(v);
+    }
+};
+struct Log1p {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return log1p(v);
+    }
+};
+struct Sqrt {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return sqrt(v);
+    }
+};
+struct Rsqrt {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return T(1) / sqrt(v);
+    }
+};
+struct Reciprocal {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return T(1) / v;
+    }
+};
+struct Sin {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return sin(v);
+    }
+};
+struct Cos {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return cos(v);
+    }
+};
+struct Tanh {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return tanh(v);
+    }
+};
+struct Sigmoid {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return stable_sigmoid(v);
+    }
+};
+struct Relu {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return v < T(0) ? T(0) : v;
+    }
+};
 struct Relu6 {
-    template <typename T> __device__ T operator()(T v) const {
+    template <typename T>
+    __device__ T operator()(T v) const {
         return v < T(0) ? T(0) : (v > T(6) ? T(6) : v);
     }
 };
-struct Elu { template <typename T> __device__ T operator()(T v) const { return v < T(0) ? expm1(v) : v; } };
+struct Elu {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return v < T(0) ? expm1(v) : v;
+    }
+};
 struct Selu {
-    template <typename T> __device__ T operator()(T v) const {
+    template <typename T>
+    __device__ T operator()(T v) const {
         return T(cpu::kSeluScale) * (v < T(0) ? T(cpu::kSeluAlpha) * expm1(v) : v);
     }
 };
 struct LeakyRelu {
     double alpha;
-    template <typename T> __device__ T operator()(T v) const {
-        return v < T(0) ? T(alpha) * v : v;   // NaN falls through to v
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return v < T(0) ? T(alpha) * v : v; // NaN falls through to v
     }
 };
 struct Softplus {
-    template <typename T> __device__ T operator()(T v) const {
+    template <typename T>
+    __device__ T operator()(T v) const {
         return log1p(exp(-fabs(v))) + (v > T(0) ? v : T(0));
     }
 };
-struct Softsign { template <typename T> __device__ T operator()(T v) const { return v / (T(1) + fabs(v)); } };
-struct Floor { template <typename T> __device__ T operator()(T v) const { return floor(v); } };
-struct Ceil { template <typename T> __device__ T operator()(T v) const { return ceil(v); } };
+struct Softsign {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return v / (T(1) + fabs(v));
+    }
+};
+struct Floor {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return floor(v);
+    }
+};
+struct Ceil {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return ceil(v);
+    }
+};
 // NOTE: half to even, as TF (rint rounds in the default mode, like the CPU's nearbyint).
-struct Round { template <typename T> __device__ T operator()(T v) const { return rint(v); } };
+struct Round {
+    template <typename T>
+    __device__ T operator()(T v) const {
+        return rint(v);
+    }
+};
 
 template <typename F, bool Ints = false>
 void run(OpCall & call, F f = F{}) {

@@ -9,46 +9,119 @@ namespace nf::cuda {
 namespace {
 
 struct AbsB {
-    template <typename T> __device__ T operator()(T d, T x) const {
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
         return x > T(0) ? d : (x < T(0) ? -d : T(0));
     }
 };
-struct ExpB { template <typename T> __device__ T operator()(T d, T y) const { return d * y; } };
-struct LogB { template <typename T> __device__ T operator()(T d, T x) const { return d / x; } };
-struct Log1pB { template <typename T> __device__ T operator()(T d, T x) const { return d / (T(1) + x); } };
-struct SqrtB { template <typename T> __device__ T operator()(T d, T y) const { return T(0.5) * d / y; } };
+struct ExpB {
+    template <typename T>
+    __device__ T operator()(T d, T y) const {
+        return d * y;
+    }
+};
+struct LogB {
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
+        return d / x;
+    }
+};
+struct Log1pB {
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
+        return d / (T(1) + x);
+    }
+};
+struct SqrtB {
+    template <typename T>
+    __device__ T operator()(T d, T y) const {
+        return T(0.5) * d / y;
+    }
+};
 struct RsqrtB {
-    template <typename T> __device__ T operator()(T d, T y) const { return T(-0.5) * d * (y * y * y); }
+    template <typename T>
+    __device__ T operator()(T d, T y) const {
+        return T(-0.5) * d * (y * y * y);
+    }
 };
-struct SquareB { template <typename T> __device__ T operator()(T d, T x) const { return T(2) * d * x; } };
-struct ReciprocalB { template <typename T> __device__ T operator()(T d, T y) const { return -d * (y * y); } };
-struct SinB { template <typename T> __device__ T operator()(T d, T x) const { return d * cos(x); } };
-struct CosB { template <typename T> __device__ T operator()(T d, T x) const { return -d * sin(x); } };
-struct TanhB { template <typename T> __device__ T operator()(T d, T y) const { return d * (T(1) - y * y); } };
-struct SigmoidB { template <typename T> __device__ T operator()(T d, T y) const { return d * y * (T(1) - y); } };
-struct ReluB { template <typename T> __device__ T operator()(T d, T x) const { return x > T(0) ? d : T(0); } };
+struct SquareB {
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
+        return T(2) * d * x;
+    }
+};
+struct ReciprocalB {
+    template <typename T>
+    __device__ T operator()(T d, T y) const {
+        return -d * (y * y);
+    }
+};
+struct SinB {
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
+        return d * cos(x);
+    }
+};
+struct CosB {
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
+        return -d * sin(x);
+    }
+};
+struct TanhB {
+    template <typename T>
+    __device__ T operator()(T d, T y) const {
+        return d * (T(1) - y * y);
+    }
+};
+struct SigmoidB {
+    template <typename T>
+    __device__ T operator()(T d, T y) const {
+        return d * y * (T(1) - y);
+    }
+};
+struct ReluB {
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
+        return x > T(0) ? d : T(0);
+    }
+};
 struct Relu6B {
-    template <typename T> __device__ T operator()(T d, T x) const { return x > T(0) && x < T(6) ? d : T(0); }
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
+        return x > T(0) && x < T(6) ? d : T(0);
+    }
 };
-struct EluB { template <typename T> __device__ T operator()(T d, T y) const { return y > T(0) ? d : d * (y + T(1)); } };
+struct EluB {
+    template <typename T>
+    __device__ T operator()(T d, T y) const {
+        return y > T(0) ? d : d * (y + T(1));
+    }
+};
 struct SeluB {
-    template <typename T> __device__ T operator()(T d, T y) const {
+    template <typename T>
+    __device__ T operator()(T d, T y) const {
         return y > T(0) ? T(cpu::kSeluScale) * d : d * (y + T(cpu::kSeluScale * cpu::kSeluAlpha));
     }
 };
 // NOTE: at x = 0 the slope is alpha (TF's LeakyReluGrad tests features > 0).
 struct LeakyReluB {
     double alpha;
-    template <typename T> __device__ T operator()(T d, T x) const { return x > T(0) ? d : T(alpha) * d; }
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
+        return x > T(0) ? d : T(alpha) * d;
+    }
 };
 struct SoftplusB {
-    template <typename T> __device__ T operator()(T d, T x) const {
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
         const T e = exp(-fabs(x));
         return d * (x >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e));
     }
 };
 struct SoftsignB {
-    template <typename T> __device__ T operator()(T d, T x) const {
+    template <typename T>
+    __device__ T operator()(T d, T x) const {
         const T s = T(1) + fabs(x);
         return d / (s * s);
     }

@@ -13,12 +13,17 @@ export type CudaMemoryInfo = NativeCudaMemory;
 
 let warnedGrowth = false;
 
-/** A version number as the libraries encode it (12040, 90100, 8907) as "12.4", "9.1.0", "8.9.7". */
+/**
+ * A version number as the libraries encode it (12040, 90100, 8907) as text ("12.4", "9.1.0",
+ * "8.9.7"): CUDA M·1000 + m·10, cuDNN 8 M·1000 + m·100 + p, cuDNN 9 and cuBLAS
+ * M·10000 + m·100 + p.
+ */
 export function formatVersion(v: number, kind: 'cuda' | 'cudnn' | 'cublas'): string {
+  const f = Math.floor;
   if (!v) return 'none';
-  if (kind === 'cuda') return `${Math.floor(v / 1000)}.${Math.floor((v % 1000) / 10)}`;
-  if (kind === 'cudnn' && v < 10000) return `${Math.floor(v / 1000)}.${Math.floor((v % 1000) / 100)}.${v % 100}`;
-  return `${Math.floor(v / 10000)}.${Math.floor((v % 10000) / 100)}.${v % 100}`;
+  if (kind === 'cuda') return `${f(v / 1000)}.${f((v % 1000) / 10)}`;
+  if (kind === 'cudnn' && v < 10000) return `${f(v / 1000)}.${f((v % 1000) / 100)}.${v % 100}`;
+  return `${f(v / 10000)}.${f((v % 10000) / 100)}.${v % 100}`;
 }
 
 export const cuda = {
@@ -45,16 +50,19 @@ export const cuda = {
   /** Caps the device memory nodeflow holds (MiB); `null` removes the cap. */
   setMemoryLimit(mb: number | null): void {
     if (mb !== null && !(typeof mb === 'number' && Number.isFinite(mb) && mb > 0)) {
-      throw new Error(`tf.cuda.setMemoryLimit: expected a positive number of MiB or null, got ${String(mb)}`);
+      throw new Error(
+        `tf.cuda.setMemoryLimit: expected a positive number of MiB or null, got ${String(mb)}`);
     }
     native.cudaSetMemoryLimit(mb === null ? 0 : Math.floor(mb * 1024 * 1024));
   },
-  /** Allows TF32 tensor-core math in float32 matmuls (faster, 10-bit mantissa inputs). Off by default. */
+  /** Allows TF32 tensor-core math in float32 matmuls and convs (10-bit inputs). Off by default. */
   setAllowTf32(allow: boolean): void {
-    if (typeof allow !== 'boolean') throw new Error(`tf.cuda.setAllowTf32: expected a boolean, got ${typeof allow}`);
+    if (typeof allow !== 'boolean') {
+      throw new Error(`tf.cuda.setAllowTf32: expected a boolean, got ${typeof allow}`);
+    }
     native.cudaSetAllowTf32(allow);
   },
-  /** Waits until the GPU has finished all queued work (for timing; fetching values waits anyway). */
+  /** Waits for all queued GPU work (for timing; fetching values waits anyway). */
   synchronize(): void {
     native.synchronize();
   },
@@ -73,10 +81,13 @@ export interface GpuOptions {
 /** @internal applies a Session's gpuOptions to the (process-wide) device allocator. */
 export function applyGpuOptions(o: GpuOptions | undefined): void {
   if (o === undefined) return;
-  if (typeof o !== 'object' || o === null) throw new Error('Session: config.gpuOptions must be an object');
+  if (typeof o !== 'object' || o === null) {
+    throw new Error('Session: config.gpuOptions must be an object');
+  }
+  const known = ['allowGrowth', 'memoryLimitMb', 'perProcessGpuMemoryFraction'];
   for (const k of Object.keys(o)) {
-    if (!['allowGrowth', 'memoryLimitMb', 'perProcessGpuMemoryFraction'].includes(k)) {
-      throw new Error(`Session: unknown gpuOptions field '${k}' (allowGrowth, memoryLimitMb, perProcessGpuMemoryFraction)`);
+    if (!known.includes(k)) {
+      throw new Error(`Session: unknown gpuOptions field '${k}' (${known.join(', ')})`);
     }
   }
   if (o.allowGrowth !== undefined && typeof o.allowGrowth !== 'boolean') {
@@ -89,7 +100,8 @@ export function applyGpuOptions(o: GpuOptions | undefined): void {
   }
   const f = o.perProcessGpuMemoryFraction;
   if (f !== undefined && !(typeof f === 'number' && f > 0 && f <= 1)) {
-    throw new Error(`Session: gpuOptions.perProcessGpuMemoryFraction must be in (0, 1], got ${String(f)}`);
+    throw new Error(
+      `Session: gpuOptions.perProcessGpuMemoryFraction must be in (0, 1], got ${String(f)}`);
   }
   if (o.memoryLimitMb !== undefined) {
     cuda.setMemoryLimit(o.memoryLimitMb);

@@ -12,7 +12,8 @@ const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
 
 /** The report as lines of text. */
 export function doctorReport(): string[] {
-  const version = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8'));
+  const version = pkg.version as string;
   const b = native.buildInfo();
   const c = native.cudaInfo();
   const out = [
@@ -24,15 +25,20 @@ export function doctorReport(): string[] {
     out.push('CUDA:    not built (no CUDA toolkit at build time, or NODEFLOW_CUDA=OFF)');
     return out;
   }
-  out.push(`CUDA:    built with ${formatVersion(c.compiledRuntime, 'cuda')} for sm ${c.architectures}; ` +
-    `driver ${formatVersion(c.driverVersion, 'cuda')}, runtime ${formatVersion(c.runtimeVersion, 'cuda')}`);
-  const cublas = !c.builtCublas ? 'not built (matmul uses nodeflow\'s own GEMM kernel)'
+  const v = (x: number) => formatVersion(x, 'cuda');
+  out.push(`CUDA:    built with ${v(c.compiledRuntime)} for sm ${c.architectures}; ` +
+    `driver ${v(c.driverVersion)}, runtime ${v(c.runtimeVersion)}`);
+  const cublas = !c.builtCublas
+    ? "not built (matmul uses nodeflow's own GEMM kernel)"
     : c.cublasVersion ? formatVersion(c.cublasVersion, 'cublas') : 'built in (not loaded: no GPU)';
   out.push(`cuBLAS:  ${cublas}`);
-  const ownConv = native.opDevices('conv2d').cuda ? 'own CUDA conv/pool kernels' : 'conv/pool run on the CPU';
+  const ownConv = native.opDevices('conv2d').cuda
+    ? 'own CUDA conv/pool kernels'
+    : 'conv/pool run on the CPU';
+  const versions = `built with ${formatVersion(c.compiledCudnn, 'cudnn')}, ` +
+    `loaded ${formatVersion(c.cudnnVersion, 'cudnn')}`;
   const cudnn = !c.builtCudnn ? `not built (${ownConv})`
-    : `built with ${formatVersion(c.compiledCudnn, 'cudnn')}, loaded ${formatVersion(c.cudnnVersion, 'cudnn')}` +
-      (c.cudnnUsable ? '' : ` (not used: no GPU or major version mismatch; ${ownConv})`);
+    : versions + (c.cudnnUsable ? '' : ` (not used: no GPU or major version mismatch; ${ownConv})`);
   out.push(`cuDNN:   ${cudnn}`);
   if (!c.available) {
     out.push(`GPUs:    none usable: ${c.reason}`);

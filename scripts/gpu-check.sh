@@ -6,7 +6,7 @@
 #          (git-ignored): node (xz), node_modules without the TypeScript compiler and typedoc.
 #   there: one `run` call per phase, carrying .gpu and dist, each well inside 10 minutes:
 #            bash scripts/gpu-check.sh build   # nvcc build for sm_90 with the wheels' cuBLAS/cuDNN
-#            bash scripts/gpu-check.sh test    # the whole suite (CPU vs CUDA for every checkOp case)
+#            bash scripts/gpu-check.sh test    # the whole suite (CPU vs CUDA for each checkOp case)
 #            bash scripts/gpu-check.sh bench   # mlp and cnn on the GPU, and PyTorch on the same GPU
 #          (`all` runs the three in a row). Logs and results go to $OUT (or .gpu-out/).
 #
@@ -27,7 +27,8 @@ pack() {
     --exclude=node_modules/@gerrit0 --exclude=node_modules/@shikijs --exclude=node_modules/lunr \
     --exclude=node_modules/markdown-it "$(basename "$nm")" | xz -T2 -6 > .gpu/node_modules.tar.xz
   du -ch .gpu/node.xz .gpu/node_modules.tar.xz dist | tail -1
-  echo "now: run(command='bash scripts/gpu-check.sh build', carry=['.gpu', 'dist']), then test, then bench"
+  echo "now: run(command='bash scripts/gpu-check.sh build', carry=['.gpu', 'dist'])," \
+    "then the same with test, then with bench"
 }
 
 # Node on the PATH, node_modules in place, the wheels' cuBLAS/cuDNN found and loadable.
@@ -36,7 +37,10 @@ setup() {
   mkdir -p "$OUT"
   local tools=/tmp/nodeflow-gpu
   mkdir -p "$tools/bin"
-  [ -x "$tools/bin/node" ] || { xz -dc .gpu/node.xz > "$tools/bin/node"; chmod +x "$tools/bin/node"; }
+  if [ ! -x "$tools/bin/node" ]; then
+    xz -dc .gpu/node.xz > "$tools/bin/node"
+    chmod +x "$tools/bin/node"
+  fi
   export PATH="$tools/bin:$PATH"
   if [ ! -d node_modules ] || [ -L node_modules ]; then
     rm -f node_modules
@@ -45,7 +49,8 @@ setup() {
   export PATH="$PATH:/usr/local/cuda/bin"
   PY=${PY:-/opt/torch/.venv/bin/python}
   local sp
-  if sp=$("$PY" -c "import nvidia, os; print(os.path.dirname(nvidia.__path__[0]))" 2>/dev/null); then
+  local find_sp='import nvidia, os; print(os.path.dirname(nvidia.__path__[0]))'
+  if sp=$("$PY" -c "$find_sp" 2>/dev/null); then
     # The wheels' folders vary (nvidia/cublas or nvidia/cu13 for cuBLAS): find the headers.
     local h
     h=$(find "$sp/nvidia" -name cublas_v2.h | head -1)
@@ -63,8 +68,8 @@ setup() {
 build() {
   { nvidia-smi; nvcc --version; cmake --version; node --version; } > "$OUT/machine.txt" 2>&1 || true
   local t0=$SECONDS rc=0
-  NODEFLOW_CUDA=ON NODEFLOW_CUDA_ARCH=${NODEFLOW_CUDA_ARCH:-90} node scripts/build.mjs --native-only \
-    > "$OUT/build.log" 2>&1 || rc=$?
+  NODEFLOW_CUDA=ON NODEFLOW_CUDA_ARCH=${NODEFLOW_CUDA_ARCH:-90} \
+    node scripts/build.mjs --native-only > "$OUT/build.log" 2>&1 || rc=$?
   grep -E 'nodeflow: |error|FAILED' "$OUT/build.log" || true
   [ "$rc" -eq 0 ] || { echo "build failed ($rc): see $OUT/build.log"; exit 1; }
   echo "build: $((SECONDS - t0)) s" | tee -a "$OUT/build.log"
@@ -79,7 +84,9 @@ run_tests() {
   local t0=$SECONDS status=0
   # Everything, CPU semantics and CPU-vs-CUDA comparisons; then the matmul cases again on
   # nodeflow's own GEMM kernel (the one a build without cuBLAS uses).
-  vitest --reporter=default --reporter=json --outputFile="$OUT/vitest.json" > "$OUT/test.log" 2>&1 || status=1
+  # shellcheck disable=SC2086 # TESTS: optional test paths (default: the whole suite)
+  vitest --reporter=default --reporter=json --outputFile="$OUT/vitest.json" ${TESTS:-} \
+    > "$OUT/test.log" 2>&1 || status=1
   NODEFLOW_CUDA_GEMM=builtin vitest test/ops/matmul.test.ts test/cuda/kernels.test.ts -t matmul \
     > "$OUT/test-own-gemm.log" 2>&1 || status=1
   tail -n 8 "$OUT/test.log" "$OUT/test-own-gemm.log"
@@ -95,16 +102,7 @@ bench() {
     node dist/bench/run.js cnn
     "$PY" bench/torch_gpu.py cnn 1
   } 2>&1 | tee "$OUT/bench.log" | grep '^{' > "$OUT/bench.jsonl" || true
-  node -e '
-    const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
-    for (const w of ["mlp", "cnn"]) {
-      const ours = rows.find((r) => r.workload === w && r.anchor.startsWith("nodeflow"));
-      const torch = rows.find((r) => r.workload === w && r.anchor.startsWith("pytorch"));
-      if (!ours || !torch) { console.log(JSON.stringify({ workload: w, missing: !ours ? "nodeflow" : "pytorch" })); continue; }
-      console.log(JSON.stringify({ workload: w, nodeflow_ms: ours.ms_per_step, pytorch_ms: torch.ms_per_step,
-        ratio_train_examples_per_s: +(ours.train_examples_per_s / torch.train_examples_per_s).toFixed(3),
-        nodeflow: ours.anchor, anchor: torch.anchor }));
-    }' "$OUT/bench.jsonl" | tee "$OUT/bench-ratio.jsonl"
+  node scripts/bench-ratio.mjs "$OUT/bench.jsonl" | tee "$OUT/bench-ratio.jsonl"
 }
 
 case "$phase" in

@@ -191,7 +191,8 @@ Napi::Value store_get(const Napi::CallbackInfo & info) {
     auto it = store->values.find(var_id_arg(info[1]));
     if (it == store->values.end()) return info.Env().Null();
     const Tensor & v = it->second;
-    return wrap_tensor(info.Env(), v.device() == Device::CPU ? v.clone() : to_device(v, Device::CPU));
+    Tensor host = v.device() == Device::CPU ? v.clone() : to_device(v, Device::CPU);
+    return wrap_tensor(info.Env(), host);
 }
 
 // storeSet(store, id, value): stores a private copy (restores, eager initialisation) on the
@@ -223,7 +224,9 @@ Napi::Value plan_placement(const Napi::CallbackInfo & info) {
         const Step & st = plan->steps[k];
         Napi::Object r = Napi::Object::New(env);
         r.Set("node", st.node);
-        r.Set("op", st.kind == Step::OP ? st.op : st.kind == Step::VAR_READ ? "variable" : "assign");
+        r.Set("op", st.kind == Step::OP         ? st.op
+                    : st.kind == Step::VAR_READ ? "variable"
+                                                : "assign");
         r.Set("device", device_name((Device)plan->placed[k]));
         rows.Set(rows.Length(), r);
     }

@@ -33,12 +33,12 @@ void cuda_gather_tables(const Tensor & src, const std::vector<std::vector<int64_
                         Tensor & out, double fill);
 
 struct CudaMemoryInfo {
-    int64_t bytes_in_use = 0;     // held by live tensors (rounded to the allocator's classes)
-    int64_t bytes_cached = 0;     // freed blocks kept for reuse
-    int64_t bytes_reserved = 0;   // in use + cached: what the process holds from cudaMalloc
+    int64_t bytes_in_use = 0;   // held by live tensors (rounded to the allocator's classes)
+    int64_t bytes_cached = 0;   // freed blocks kept for reuse
+    int64_t bytes_reserved = 0; // in use + cached: what the process holds from cudaMalloc
     int64_t peak_bytes_in_use = 0;
-    int64_t num_device_allocs = 0;   // cudaMalloc calls so far (flat in a steady state)
-    int64_t limit_bytes = 0;         // 0: no cap
+    int64_t num_device_allocs = 0; // cudaMalloc calls so far (flat in a steady state)
+    int64_t limit_bytes = 0;       // 0: no cap
 };
 CudaMemoryInfo cuda_memory_info();
 // Returns every cached block to the driver (cudaFree).
@@ -55,7 +55,7 @@ bool cuda_allow_tf32();
 struct CudaDeviceInfo {
     int index = 0;
     std::string name;
-    int major = 0, minor = 0;     // compute capability
+    int major = 0, minor = 0; // compute capability
     int64_t total_bytes = 0, free_bytes = 0;
     int multiprocessors = 0;
 };
@@ -63,15 +63,15 @@ struct CudaDeviceInfo {
 // What the build has and what the run time found. Versions are encoded as the libraries do
 // (CUDA 12040 = 12.4; cuDNN 90100 = 9.1.0); 0 = absent or unknown.
 struct CudaInfo {
-    bool built = false;             // compiled with nvcc
+    bool built = false; // compiled with nvcc
     bool built_cublas = false, built_cudnn = false;
-    int compiled_runtime = 0;       // CUDART_VERSION at build time
-    int compiled_cudnn = 0;         // CUDNN_VERSION at build time
-    std::string architectures;      // the build's CUDA architectures, "90" or "80;90"
+    int compiled_runtime = 0;  // CUDART_VERSION at build time
+    int compiled_cudnn = 0;    // CUDNN_VERSION at build time
+    std::string architectures; // the build's CUDA architectures, "90" or "80;90"
     int runtime_version = 0, driver_version = 0;
     int cublas_version = 0, cudnn_version = 0;
-    bool cudnn_usable = false;      // built with it, loaded, and the run-time major matches
-    std::string reason;             // cuda_unavailable_reason()
+    bool cudnn_usable = false; // built with it, loaded, and the run-time major matches
+    std::string reason;        // cuda_unavailable_reason()
     std::vector<CudaDeviceInfo> devices;
 };
 CudaInfo cuda_info();

@@ -172,7 +172,8 @@ Profile * profile() {
 }
 
 void record_profile(Profile * prof, const Step & st, std::chrono::steady_clock::time_point t0) {
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const auto dt = std::chrono::steady_clock::now() - t0;
+    const double ms = std::chrono::duration<double, std::milli>(dt).count();
     std::lock_guard<std::mutex> plock(prof->mu);
     // NODEFLOW_PROFILE=nodes keys by graph node instead of by op.
     static const bool by_node = std::string(std::getenv("NODEFLOW_PROFILE")) == "nodes";

@@ -93,7 +93,8 @@ std::vector<Tensor> run_kernel(const OpDef & def, std::vector<Tensor> inputs, co
 
 } // namespace
 
-std::vector<Tensor> dispatch(const std::string & name, std::vector<Tensor> inputs, const Attrs & attrs) {
+std::vector<Tensor> dispatch(const std::string & name, std::vector<Tensor> inputs,
+                             const Attrs & attrs) {
     const OpDef & def = lookup(name);
     std::vector<TensorMeta> metas = metas_of(name, inputs);
     std::vector<TensorMeta> out_metas = infer_checked(def, metas, attrs);

@@ -51,8 +51,7 @@ std::string cuda_refusal(const OpDef & def, const std::vector<Tensor> & inputs,
 Device place_op(const OpDef & def, const std::vector<Tensor> & inputs, const Attrs & attrs,
                 DeviceRequest req, const PlacementOptions & opts) {
     if (def.flags & OP_SHAPE_ONLY) return Device::CPU;
-    const std::string why =
-        req == DeviceRequest::CPU ? "" : cuda_refusal(def, inputs, attrs);
+    const std::string why = req == DeviceRequest::CPU ? "" : cuda_refusal(def, inputs, attrs);
     // In-place updates follow the variable (a CUDA variable without a CUDA kernel is updated
     // on the CPU through a copy that dispatch_on writes back).
     if (def.in_place && !inputs.empty()) {

@@ -59,13 +59,17 @@ struct Descs {
         CUDNN_CHECK(cudnnCreateFilterDescriptor(&f));
         CUDNN_CHECK(cudnnCreateConvolutionDescriptor(&conv));
         const cudnnDataType_t dt = CUDNN_DATA_FLOAT;
-        CUDNN_CHECK(cudnnSetTensor4dDescriptor(x, CUDNN_TENSOR_NHWC, dt, (int)g.n, (int)g.c, (int)g.h, (int)g.w));
-        CUDNN_CHECK(cudnnSetTensor4dDescriptor(y, CUDNN_TENSOR_NHWC, dt, (int)g.n, (int)g.o, (int)g.oh, (int)g.ow));
-        CUDNN_CHECK(cudnnSetFilter4dDescriptor(f, dt, CUDNN_TENSOR_NHWC, (int)g.o, (int)g.c, (int)g.kh, (int)g.kw));
-        CUDNN_CHECK(cudnnSetConvolution2dDescriptor(conv, (int)g.pt, (int)g.pl, (int)g.sh, (int)g.sw,
-                                                    (int)g.dh, (int)g.dw, CUDNN_CROSS_CORRELATION, dt));
-        CUDNN_CHECK(cudnnSetConvolutionMathType(conv, cuda_allow_tf32() ? CUDNN_DEFAULT_MATH
-                                                                         : kNoTf32));
+        CUDNN_CHECK(cudnnSetTensor4dDescriptor(x, CUDNN_TENSOR_NHWC, dt, (int)g.n, (int)g.c,
+                                               (int)g.h, (int)g.w));
+        CUDNN_CHECK(cudnnSetTensor4dDescriptor(y, CUDNN_TENSOR_NHWC, dt, (int)g.n, (int)g.o,
+                                               (int)g.oh, (int)g.ow));
+        CUDNN_CHECK(cudnnSetFilter4dDescriptor(f, dt, CUDNN_TENSOR_NHWC, (int)g.o, (int)g.c,
+                                               (int)g.kh, (int)g.kw));
+        CUDNN_CHECK(cudnnSetConvolution2dDescriptor(conv, (int)g.pt, (int)g.pl, (int)g.sh,
+                                                    (int)g.sw, (int)g.dh, (int)g.dw,
+                                                    CUDNN_CROSS_CORRELATION, dt));
+        CUDNN_CHECK(
+            cudnnSetConvolutionMathType(conv, cuda_allow_tf32() ? CUDNN_DEFAULT_MATH : kNoTf32));
     }
     ~Descs() {
         cudnnDestroyTensorDescriptor(x);
@@ -89,8 +93,19 @@ using Key = std::tuple<int, bool, int64_t, int64_t, int64_t, int64_t, int64_t, i
 Choice choose(const ConvGeom & g, const Descs & d, Which which) {
     static std::mutex mu;
     static std::map<Key, Choice> cache;
-    const Key key{which, cuda_allow_tf32(), g.n, g.h, g.w, g.c, g.kh, g.kw, g.o, g.sh, g.sw,
-                  g.dh * 1000 + g.dw, g.pt * 1000 + g.pl};
+    const Key key{which,
+                  cuda_allow_tf32(),
+                  g.n,
+                  g.h,
+                  g.w,
+                  g.c,
+                  g.kh,
+                  g.kw,
+                  g.o,
+                  g.sh,
+                  g.sw,
+                  g.dh * 1000 + g.dw,
+                  g.pt * 1000 + g.pl};
     std::lock_guard<std::mutex> lock(mu);
     auto it = cache.find(key);
     if (it != cache.end()) return it->second;
@@ -100,21 +115,29 @@ Choice choose(const ConvGeom & g, const Descs & d, Which which) {
     if (which == FWD) {
         cudnnConvolutionFwdAlgoPerf_t perf[8];
         CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithm(h, d.x, d.f, d.conv, d.y, 8, &n, perf));
-        NF_CHECK(n > 0 && perf[0].status == CUDNN_STATUS_SUCCESS, "cuDNN found no forward algorithm");
+        NF_CHECK(n > 0 && perf[0].status == CUDNN_STATUS_SUCCESS,
+                 "cuDNN found no forward algorithm");
         c.algo = (int)perf[0].algo;
-        CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(h, d.x, d.f, d.conv, d.y, perf[0].algo, &c.workspace));
+        CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(h, d.x, d.f, d.conv, d.y, perf[0].algo,
+                                                            &c.workspace));
     } else if (which == BWD_DATA) {
         cudnnConvolutionBwdDataAlgoPerf_t perf[8];
-        CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithm(h, d.f, d.y, d.conv, d.x, 8, &n, perf));
-        NF_CHECK(n > 0 && perf[0].status == CUDNN_STATUS_SUCCESS, "cuDNN found no backward-data algorithm");
+        CUDNN_CHECK(
+            cudnnFindConvolutionBackwardDataAlgorithm(h, d.f, d.y, d.conv, d.x, 8, &n, perf));
+        NF_CHECK(n > 0 && perf[0].status == CUDNN_STATUS_SUCCESS,
+                 "cuDNN found no backward-data algorithm");
         c.algo = (int)perf[0].algo;
-        CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.f, d.y, d.conv, d.x, perf[0].algo, &c.workspace));
+        CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.f, d.y, d.conv, d.x,
+                                                                 perf[0].algo, &c.workspace));
     } else {
         cudnnConvolutionBwdFilterAlgoPerf_t perf[8];
-        CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithm(h, d.x, d.y, d.conv, d.f, 8, &n, perf));
-        NF_CHECK(n > 0 && perf[0].status == CUDNN_STATUS_SUCCESS, "cuDNN found no backward-filter algorithm");
+        CUDNN_CHECK(
+            cudnnFindConvolutionBackwardFilterAlgorithm(h, d.x, d.y, d.conv, d.f, 8, &n, perf));
+        NF_CHECK(n > 0 && perf[0].status == CUDNN_STATUS_SUCCESS,
+                 "cuDNN found no backward-filter algorithm");
         c.algo = (int)perf[0].algo;
-        CUDNN_CHECK(cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x, d.y, d.conv, d.f, perf[0].algo, &c.workspace));
+        CUDNN_CHECK(cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x, d.y, d.conv, d.f,
+                                                                   perf[0].algo, &c.workspace));
     }
     cache[key] = c;
     return c;
@@ -124,7 +147,7 @@ Choice choose(const ConvGeom & g, const Descs & d, Which which) {
 Tensor to_krsc(const Tensor & f) { return f.permute({3, 0, 1, 2}).contiguous(); }
 
 Tensor workspace(size_t bytes) {
-    return Tensor::empty({(int64_t)bytes}, DType::BOOL, Device::CUDA);   // raw bytes
+    return Tensor::empty({(int64_t)bytes}, DType::BOOL, Device::CUDA); // raw bytes
 }
 
 } // namespace
@@ -145,8 +168,8 @@ bool conv2d_cudnn(OpCall & call, int which) {
     if (fwd) {
         const Tensor w = to_krsc(call.input(1));
         CUDNN_CHECK(cudnnConvolutionForward(h, &one, d.x, a.raw(), d.f, w.raw(), d.conv,
-                                            (cudnnConvolutionFwdAlgo_t)c.algo, ws.raw(), c.workspace,
-                                            &zero, d.y, call.output(0).raw()));
+                                            (cudnnConvolutionFwdAlgo_t)c.algo, ws.raw(),
+                                            c.workspace, &zero, d.y, call.output(0).raw()));
     } else if (bdata) {
         const Tensor w = to_krsc(call.input(1));
         CUDNN_CHECK(cudnnConvolutionBackwardData(h, &one, d.f, w.raw(), d.y, a.raw(), d.conv,
@@ -158,14 +181,14 @@ bool conv2d_cudnn(OpCall & call, int which) {
                                                    d.conv, (cudnnConvolutionBwdFilterAlgo_t)c.algo,
                                                    ws.raw(), c.workspace, &zero, d.f, dw.raw()));
         Tensor & df = call.output(0);
-        copy_strided(dw.permute({1, 2, 3, 0}), df);   // back to HWIO
+        copy_strided(dw.permute({1, 2, 3, 0}), df); // back to HWIO
     }
     return true;
 }
 
 #else
 
-bool conv2d_cudnn(OpCall &, int) { return false; }   // built without cuDNN: own kernels
+bool conv2d_cudnn(OpCall &, int) { return false; } // built without cuDNN: own kernels
 
 #endif
 

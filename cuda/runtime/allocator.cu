@@ -24,7 +24,7 @@ struct Pool {
 };
 
 Pool & pool() {
-    static Pool * p = new Pool();   // never destroyed: tensors may be freed at process exit
+    static Pool * p = new Pool(); // never destroyed: tensors may be freed at process exit
     return *p;
 }
 
@@ -59,8 +59,8 @@ void * device_malloc(Pool & p, size_t cls, size_t nbytes) {
         release_cached(p);
         NF_CHECK(p.in_use + (int64_t)cls <= p.limit,
                  "cuda: out of memory: allocating %s would exceed the memory limit of %s (%s in "
-                 "use by tensors)", mib((int64_t)nbytes).c_str(), mib(p.limit).c_str(),
-                 mib(p.in_use).c_str());
+                 "use by tensors)",
+                 mib((int64_t)nbytes).c_str(), mib(p.limit).c_str(), mib(p.in_use).c_str());
     }
     void * ptr = nullptr;
     cudaError_t err = cudaMalloc(&ptr, cls);
@@ -84,8 +84,8 @@ void * device_malloc(Pool & p, size_t cls, size_t nbytes) {
 } // namespace
 
 void * cuda_alloc(size_t nbytes) {
-    if (nbytes == 0) return nullptr;   // empty tensors never touch their storage
-    cuda::stream();                    // checks availability, makes device 0 current
+    if (nbytes == 0) return nullptr; // empty tensors never touch their storage
+    cuda::stream();                  // checks availability, makes device 0 current
     const size_t cls = size_class(nbytes);
     Pool & p = pool();
     std::lock_guard<std::mutex> lock(p.mu);

@@ -31,7 +31,7 @@ struct StridedIndex {
     int64_t strides[kMaxDims];
     // Element offset (from the view's first element) of flat row-major index i.
     __host__ __device__ int64_t offset(int64_t i) const {
-        if (rank <= 1) return rank == 0 ? 0 : i * strides[0];   // no division: the common case
+        if (rank <= 1) return rank == 0 ? 0 : i * strides[0]; // no division: the common case
         int64_t off = 0;
         for (int d = rank - 1; d >= 0; d--) {
             const int64_t q = i / shape[d];
@@ -51,12 +51,12 @@ StridedIndex make_index(const Shape & shape, const std::vector<int64_t> & stride
 
 } // namespace nf::cuda
 
-#define CUDA_CHECK(expr)                                                      \
-    do {                                                                      \
-        cudaError_t nf_err_ = (expr);                                         \
-        if (nf_err_ != cudaSuccess) {                                         \
-            ::nf::cuda::fail_cuda(nf_err_, #expr, __FILE__, __LINE__);        \
-        }                                                                     \
+#define CUDA_CHECK(expr)                                                                           \
+    do {                                                                                           \
+        cudaError_t nf_err_ = (expr);                                                              \
+        if (nf_err_ != cudaSuccess) {                                                              \
+            ::nf::cuda::fail_cuda(nf_err_, #expr, __FILE__, __LINE__);                             \
+        }                                                                                          \
     } while (0)
 
 // After a launch: configuration errors show up here; faults inside a kernel surface later, at

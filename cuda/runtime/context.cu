@@ -39,8 +39,10 @@ Detected detect() {
     } else if (n == 0) {
         d.reason = "no CUDA GPU is visible (check CUDA_VISIBLE_DEVICES)";
     } else if (d.driver / 1000 < CUDART_VERSION / 1000) {
-        d.reason = "the driver supports CUDA " + version_str(d.driver) + " but nodeflow was built "
-                   "with CUDA " + version_str(CUDART_VERSION) + ": update the driver";
+        d.reason = "the driver supports CUDA " + version_str(d.driver) +
+                   " but nodeflow was built "
+                   "with CUDA " +
+                   version_str(CUDART_VERSION) + ": update the driver";
     } else {
         cudaFuncAttributes attr;
         err = cudaSetDevice(0);
@@ -48,15 +50,18 @@ Detected detect() {
         if (err != cudaSuccess) {
             cudaDeviceProp p;
             cudaGetDeviceProperties(&p, 0);
-            d.reason = std::string("cannot use GPU 0 (") + cudaGetErrorString(err) + "): built for "
+            d.reason = std::string("cannot use GPU 0 (") + cudaGetErrorString(err) +
+                       "): built for "
                        "CUDA architectures " NF_CUDA_ARCHITECTURES ", the GPU is sm_" +
-                       std::to_string(p.major * 10 + p.minor) + "; rebuild with "
-                       "NODEFLOW_CUDA_ARCH=" + std::to_string(p.major * 10 + p.minor);
+                       std::to_string(p.major * 10 + p.minor) +
+                       "; rebuild with "
+                       "NODEFLOW_CUDA_ARCH=" +
+                       std::to_string(p.major * 10 + p.minor);
         } else {
             d.ok = true;
         }
     }
-    cudaGetLastError();   // a failed call leaves its error for cudaGetLastError: clear it
+    cudaGetLastError(); // a failed call leaves its error for cudaGetLastError: clear it
     return d;
 }
 
@@ -89,7 +94,7 @@ cudaStream_t stream() {
     NF_CHECK(cuda_available(), "cuda: not available: %s", cuda_unavailable_reason().c_str());
     thread_local bool current = false;
     if (!current) {
-        CUDA_CHECK(cudaSetDevice(0));   // the runtime's current device is per host thread
+        CUDA_CHECK(cudaSetDevice(0)); // the runtime's current device is per host thread
         current = true;
     }
     static cudaStream_t s = [] {
@@ -112,7 +117,7 @@ cublasHandle_t cublas() {
         CUBLAS_CHECK(cublasSetStream(created, stream()));
         return created;
     }();
-    stream();   // device current on this thread
+    stream(); // device current on this thread
     return h;
 }
 #endif
@@ -157,7 +162,7 @@ CudaInfo cuda_info() {
 #ifdef NF_HAVE_CUDNN
     info.built_cudnn = true;
     info.compiled_cudnn = CUDNN_VERSION;
-    info.cudnn_version = (int)cudnnGetVersion();   // cuDNN 8: 8907 = 8.9.7; 9: 90100 = 9.1.0
+    info.cudnn_version = (int)cudnnGetVersion(); // cuDNN 8: 8907 = 8.9.7; 9: 90100 = 9.1.0
     info.cudnn_usable = cuda::cudnn_usable();
 #endif
     int n = 0;

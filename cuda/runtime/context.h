@@ -16,12 +16,12 @@ namespace nf::cuda {
 #ifdef NF_HAVE_CUBLAS
 cublasHandle_t cublas();
 [[noreturn]] void fail_cublas(int status, const char * what, const char * file, int line);
-#define CUBLAS_CHECK(expr)                                                             \
-    do {                                                                               \
-        cublasStatus_t nf_st_ = (expr);                                                \
-        if (nf_st_ != CUBLAS_STATUS_SUCCESS) {                                         \
-            ::nf::cuda::fail_cublas((int)nf_st_, #expr, __FILE__, __LINE__);           \
-        }                                                                              \
+#define CUBLAS_CHECK(expr)                                                                         \
+    do {                                                                                           \
+        cublasStatus_t nf_st_ = (expr);                                                            \
+        if (nf_st_ != CUBLAS_STATUS_SUCCESS) {                                                     \
+            ::nf::cuda::fail_cublas((int)nf_st_, #expr, __FILE__, __LINE__);                       \
+        }                                                                                          \
     } while (0)
 #endif
 
@@ -29,13 +29,13 @@ cublasHandle_t cublas();
 // cuDNN is built in and its run-time version matches the headers' major (else our own kernels).
 bool cudnn_usable();
 cudnnHandle_t cudnn();
-#define CUDNN_CHECK(expr)                                                              \
-    do {                                                                               \
-        cudnnStatus_t nf_st_ = (expr);                                                 \
-        if (nf_st_ != CUDNN_STATUS_SUCCESS) {                                          \
-            NF_FAIL("cuDNN error %s in %s (%s:%d)", cudnnGetErrorString(nf_st_), #expr, \
-                    __FILE__, __LINE__);                                               \
-        }                                                                              \
+#define CUDNN_CHECK(expr)                                                                          \
+    do {                                                                                           \
+        cudnnStatus_t nf_st_ = (expr);                                                             \
+        if (nf_st_ != CUDNN_STATUS_SUCCESS) {                                                      \
+            NF_FAIL("cuDNN error %s in %s (%s:%d)", cudnnGetErrorString(nf_st_), #expr, __FILE__,  \
+                    __LINE__);                                                                     \
+        }                                                                                          \
     } while (0)
 #endif
 

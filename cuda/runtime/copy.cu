@@ -29,8 +29,10 @@ void make_indices(const Shape & shape, const std::vector<const std::vector<int64
             for (size_t j = 0; j < k; j++) st[j].push_back((*in[j])[d]);
         }
     }
-    NF_CHECK(s.size() <= (size_t)kMaxDims, "cuda: views of more than %d dims are not supported "
-             "(shape %s)", kMaxDims, shape_str(shape).c_str());
+    NF_CHECK(s.size() <= (size_t)kMaxDims,
+             "cuda: views of more than %d dims are not supported "
+             "(shape %s)",
+             kMaxDims, shape_str(shape).c_str());
     for (size_t j = 0; j < k; j++) {
         out[j]->rank = (int)s.size();
         for (size_t d = 0; d < s.size(); d++) {
@@ -70,16 +72,16 @@ void copy_d2d(const Tensor & src, Tensor & dst) {
     const unsigned grid = grid_for(n);
     switch (dtype_size(src.dtype())) {
         case 1:
-            strided_copy_kernel<<<grid, kBlock, 0, stream()>>>(
-                (const uint8_t *)src.raw(), si, (uint8_t *)dst.raw(), di, n);
+            strided_copy_kernel<<<grid, kBlock, 0, stream()>>>((const uint8_t *)src.raw(), si,
+                                                               (uint8_t *)dst.raw(), di, n);
             break;
         case 4:
-            strided_copy_kernel<<<grid, kBlock, 0, stream()>>>(
-                (const uint32_t *)src.raw(), si, (uint32_t *)dst.raw(), di, n);
+            strided_copy_kernel<<<grid, kBlock, 0, stream()>>>((const uint32_t *)src.raw(), si,
+                                                               (uint32_t *)dst.raw(), di, n);
             break;
         default:
-            strided_copy_kernel<<<grid, kBlock, 0, stream()>>>(
-                (const uint64_t *)src.raw(), si, (uint64_t *)dst.raw(), di, n);
+            strided_copy_kernel<<<grid, kBlock, 0, stream()>>>((const uint64_t *)src.raw(), si,
+                                                               (uint64_t *)dst.raw(), di, n);
             break;
     }
     CUDA_CHECK_LAUNCH();
@@ -104,7 +106,7 @@ struct Staging {
 };
 
 Staging & staging() {
-    static Staging * s = new Staging();   // never destroyed (process exit)
+    static Staging * s = new Staging(); // never destroyed (process exit)
     return *s;
 }
 
@@ -117,10 +119,10 @@ void h2d(void * dst, const void * src, size_t n) {
         const size_t len = std::min(kStageBytes, n - off);
         const int k = s.next;
         s.next ^= 1;
-        CUDA_CHECK(cudaEventSynchronize(s.done[k]));   // the GPU is done reading buffer k
+        CUDA_CHECK(cudaEventSynchronize(s.done[k])); // the GPU is done reading buffer k
         std::memcpy(s.buf[k], (const char *)src + off, len);
-        CUDA_CHECK(cudaMemcpyAsync((char *)dst + off, s.buf[k], len, cudaMemcpyHostToDevice,
-                                   stream()));
+        CUDA_CHECK(
+            cudaMemcpyAsync((char *)dst + off, s.buf[k], len, cudaMemcpyHostToDevice, stream()));
         CUDA_CHECK(cudaEventRecord(s.done[k], stream()));
     }
 }
@@ -148,21 +150,24 @@ void d2h(void * dst, const void * src, size_t n) {
 } // namespace cuda
 
 void cuda_copy(const Tensor & src, Tensor & dst) {
-    NF_CHECK(src.shape() == dst.shape() && src.dtype() == dst.dtype(),
-             "copy: %s does not match %s", src.desc().c_str(), dst.desc().c_str());
+    NF_CHECK(src.shape() == dst.shape() && src.dtype() == dst.dtype(), "copy: %s does not match %s",
+             src.desc().c_str(), dst.desc().c_str());
     if (src.numel() == 0) return;
     const bool from_gpu = src.device() == Device::CUDA, to_gpu = dst.device() == Device::CUDA;
     if (from_gpu && to_gpu) {
         cuda::copy_d2d(src, dst);
     } else if (to_gpu) {
-        const Tensor dense = src.contiguous();   // host side: gathered on the CPU if needed
-        Tensor target = dst.is_contiguous() ? dst : Tensor::empty(dst.shape(), dst.dtype(), Device::CUDA);
+        const Tensor dense = src.contiguous(); // host side: gathered on the CPU if needed
+        Tensor target =
+            dst.is_contiguous() ? dst : Tensor::empty(dst.shape(), dst.dtype(), Device::CUDA);
         cuda::h2d(target.raw(), dense.raw(), dense.nbytes());
         if (!dst.is_contiguous()) cuda::copy_d2d(target, dst);
     } else {
-        NF_CHECK(dst.is_contiguous(), "copy to the host: the destination must be dense, got a "
-                 "strided view %s", dst.desc().c_str());
-        const Tensor dense = src.contiguous();   // device side: gathered by the copy kernel
+        NF_CHECK(dst.is_contiguous(),
+                 "copy to the host: the destination must be dense, got a "
+                 "strided view %s",
+                 dst.desc().c_str());
+        const Tensor dense = src.contiguous(); // device side: gathered by the copy kernel
         cuda::d2h(dst.raw(), dense.raw(), dense.nbytes());
     }
 }

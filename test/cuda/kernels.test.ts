@@ -104,3 +104,33 @@ describe('index and shape ops', () => {
     fn: (x, like) => broadcastLike(x, like),
   });
 });
+
+describe('conv2d and pooling (cuDNN where it takes the case, else own kernels)', () => {
+  // The cnn workload's layers, and a SAME case with odd total padding (own kernels even with
+  // cuDNN: it takes symmetric padding only), strides and dilations.
+  for (const [xs, fs, stride, dil, pad] of [
+    [[4, 28, 28, 1], [5, 5, 1, 32], 1, 1, 'SAME'],
+    [[4, 14, 14, 32], [5, 5, 32, 64], 1, 1, 'SAME'],
+    [[3, 17, 13, 5], [4, 4, 5, 7], 2, 1, 'SAME'],
+    [[2, 19, 19, 3], [3, 3, 3, 6], 1, 2, 'VALID'],
+  ] as [number[], number[], number, number, 'SAME' | 'VALID'][]) {
+    checkOp('conv2d', {
+      name: `conv2d x[${xs}] f[${fs}] s${stride} d${dil} ${pad}`, shapes: [xs, fs], cudaOnly: true, cudaAtol: 1e-4,
+      fn: (x, f) => tf.nn.conv2d(x, f, stride, pad, { dilations: dil }),
+    });
+  }
+  for (const [xs, k, st, pad] of [
+    [[4, 28, 28, 32], 2, 2, 'SAME'],
+    [[3, 15, 13, 5], 3, 2, 'SAME'],
+    [[2, 9, 9, 7], 3, 1, 'VALID'],
+  ] as [number[], number, number, 'SAME' | 'VALID'][]) {
+    checkOp('max_pool', {
+      name: `maxPool x[${xs}] k${k} s${st} ${pad}`, shapes: [xs], cudaOnly: true,
+      fn: (x) => tf.nn.maxPool(x, k, st, pad),
+    });
+    checkOp('avg_pool', {
+      name: `avgPool x[${xs}] k${k} s${st} ${pad}`, shapes: [xs], cudaOnly: true,
+      fn: (x) => tf.nn.avgPool(x, k, st, pad),
+    });
+  }
+});
