@@ -36,7 +36,7 @@ export function doctorReport(): string[] {
     ? 'own CUDA conv/pool kernels'
     : 'conv/pool run on the CPU';
   const versions = `built with ${formatVersion(c.compiledCudnn, 'cudnn')}, ` +
-    `loaded ${formatVersion(c.cudnnVersion, 'cudnn')}`;
+    (c.cudnnVersion ? `loaded ${formatVersion(c.cudnnVersion, 'cudnn')}` : 'not loaded');
   const cudnn = !c.builtCudnn ? `not built (${ownConv})`
     : versions + (c.cudnnUsable ? '' : ` (not used: no GPU or major version mismatch; ${ownConv})`);
   out.push(`cuDNN:   ${cudnn}`);

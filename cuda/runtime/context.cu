@@ -162,7 +162,10 @@ CudaInfo cuda_info() {
 #ifdef NF_HAVE_CUDNN
     info.built_cudnn = true;
     info.compiled_cudnn = CUDNN_VERSION;
-    info.cudnn_version = (int)cudnnGetVersion(); // cuDNN 8: 8907 = 8.9.7; 9: 90100 = 9.1.0
+    // Asked only with a GPU: libcudnn.so is a shim that aborts the process when its
+    // sub-libraries (libcudnn_graph, ...) are missing, which a machine without a GPU may lack.
+    // cuDNN 8: 8907 = 8.9.7; 9: 90100 = 9.1.0.
+    if (cuda_available()) info.cudnn_version = (int)cudnnGetVersion();
     info.cudnn_usable = cuda::cudnn_usable();
 #endif
     int n = 0;
