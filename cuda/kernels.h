@@ -129,6 +129,8 @@ void range_forward_cuda(OpCall & c);
 void linspace_forward_cuda(OpCall & c);
 void eye_forward_cuda(OpCall & c);
 void fill_value_cuda(Tensor & t, double v); // every element = v (in t's dtype)
+void gather_nd_forward_cuda(OpCall & c);    // index_nd.cu; indices: host input 1
+void gather_nd_backward_cuda(OpCall & c);   // indices: host input 1
 
 // shape.cu
 void concat_forward_cuda(OpCall & c);

@@ -144,6 +144,8 @@ void register_index_shape() {
     using namespace cuda;
     set_cuda_kernel("gather", gather_forward_cuda, nullptr, 1u << 1);
     set_cuda_kernel("gather_backward", gather_backward_cuda, nullptr, 1u << 1);
+    set_cuda_kernel("gather_nd", gather_nd_forward_cuda, nullptr, 1u << 1);
+    set_cuda_kernel("gather_nd_backward", gather_nd_backward_cuda, nullptr, 1u << 1);
     set_cuda_kernel("one_hot", one_hot_forward_cuda);
     set_cuda_kernel("cast", cast_forward_cuda);
     set_cuda_kernel("fill", fill_forward_cuda);

@@ -85,6 +85,11 @@ describe('index and shape ops', () => {
     name: 'gather [300,64] rows by 500 repeated indices', shapes: [[300, 64], [500]], dtypes: ['float', 'int32'],
     inputs: [undefined, idx], wrt: [0], cudaOnly: true, fn: (p, i) => tf.gather(p, i),
   });
+  checkOp('gather_nd', {
+    name: 'gather_nd [40,30,8] by 300 repeated (i, j) tuples', shapes: [[40, 30, 8], [300, 2]],
+    dtypes: ['float', 'int32'], wrt: [0], cudaOnly: true, fn: (p, i) => tf.gatherNd(p, i),
+    inputs: [undefined, Array.from({ length: 600 }, (_, k) => (k % 2 ? (k * 7) % 30 : (k * 3) % 40))],
+  });
   checkOp('one_hot', {
     name: 'one_hot 1000 indices, depth 10', shapes: [[1000]], dtypes: ['int32'], forwardOnly: true, cudaOnly: true,
     inputs: [Array.from({ length: 1000 }, (_, i) => (i % 12) - 1)], fn: (i) => tf.oneHot(i, 10),
