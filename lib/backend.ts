@@ -4,7 +4,13 @@ import { native } from './native.js';
 export { cuda } from './cuda.js';
 
 /** The build: BLAS ('openblas' or 'none'), CUDA (usable now / compiled in), OpenMP, threads. */
-export function buildInfo(): { blas: string; cuda: boolean; cudaBuilt: boolean; openmp: boolean; threads: number } {
+export function buildInfo(): {
+  blas: string;
+  cuda: boolean;
+  cudaBuilt: boolean;
+  openmp: boolean;
+  threads: number;
+} {
   return native.buildInfo();
 }
 

@@ -102,7 +102,8 @@ export function runOp(type: string, inputs: Tensor[], attrs: Attrs = {}): Tensor
   const handles = inputs.map((t, i) => t.nativeHandle(`${type}: input ${i}`));
   // Placed natively: on CUDA when a GPU is present and the op has a kernel, unless tf.device says.
   const device = eagerDevices.length ? eagerDevices[eagerDevices.length - 1] : undefined;
-  const outputs = native.runOp(type, handles, attrs, device).map((h) => track(Tensor.fromHandle(h)));
+  const outputs = native.runOp(type, handles, attrs, device)
+    .map((h) => track(Tensor.fromHandle(h)));
   for (const tape of activeTapes) {
     if (tape.wants(inputs)) tape.record_({ type, inputs, outputs, attrs });
   }

@@ -75,7 +75,13 @@ export interface NativeBinding {
   dispose(h: NativeHandle): void;
   listOps(): string[];
   memory(): { cpu: NativeMemory & { numBytesInCache: number }; cuda: NativeMemory };
-  buildInfo(): { blas: string; cuda: boolean; cudaBuilt: boolean; openmp: boolean; threads: number };
+  buildInfo(): {
+    blas: string;
+    cuda: boolean;
+    cudaBuilt: boolean;
+    openmp: boolean;
+    threads: number;
+  };
   setOption(name: string, value: string): void;
   getOption(name: string): string;
   cudaAvailable(): boolean;

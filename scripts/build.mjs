@@ -44,7 +44,9 @@ function buildNative() {
       `--CDNF_PORTABLE=${process.env.NODEFLOW_PORTABLE === '1' ? 'ON' : 'OFF'}`,
       `--CDNF_WITH_CUDA=${process.env.NODEFLOW_CUDA ?? 'AUTO'}`,
       `--CDNF_WITH_BLAS=${process.env.NODEFLOW_BLAS ?? 'AUTO'}`,
-      ...(process.env.NODEFLOW_CUDA_ARCH ? [`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.NODEFLOW_CUDA_ARCH}`] : []),
+      ...(process.env.NODEFLOW_CUDA_ARCH
+        ? [`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.NODEFLOW_CUDA_ARCH}`]
+        : []),
     ];
     const jobs = ['--parallel', String(Math.min(8, availableParallelism()))];
     run(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', out, ...jobs, ...defs]);

@@ -70,7 +70,8 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
   };
 
   for (const op of order) {
-    const base = { node: op.name, attrs: {}, stateful: false, free: [] as number[], device: op.device ?? '' };
+    const device = op.device ?? '';
+    const base = { node: op.name, attrs: {}, stateful: false, free: [] as number[], device };
     switch (op.type) {
       case 'const':
         consts.push({ slot: outSlot(op.outputs[0]), value: op.extra.value!.nativeHandle('const') });

@@ -48,16 +48,23 @@ export interface SessionOptions {
 const CONFIG_KEYS = ['allowSoftPlacement', 'logDevicePlacement', 'gpuOptions', 'deviceCount'];
 
 function checkConfig(c: SessionConfig): void {
-  if (typeof c !== 'object' || c === null) throw new Error('Session: config must be an object');
+  if (typeof c !== 'object' || c === null) {
+    throw new Error('Session: config must be an object');
+  }
   for (const k of Object.keys(c)) {
-    if (!CONFIG_KEYS.includes(k)) throw new Error(`Session: unknown config field '${k}' (${CONFIG_KEYS.join(', ')})`);
+    if (!CONFIG_KEYS.includes(k)) {
+      throw new Error(`Session: unknown config field '${k}' (${CONFIG_KEYS.join(', ')})`);
+    }
   }
   for (const k of ['allowSoftPlacement', 'logDevicePlacement'] as const) {
-    if (c[k] !== undefined && typeof c[k] !== 'boolean') throw new Error(`Session: config.${k} must be a boolean`);
+    if (c[k] !== undefined && typeof c[k] !== 'boolean') {
+      throw new Error(`Session: config.${k} must be a boolean`);
+    }
   }
   const gpus = c.deviceCount?.GPU;
   if (gpus !== undefined && !(Number.isInteger(gpus) && gpus >= 0)) {
-    throw new Error(`Session: config.deviceCount.GPU must be a non-negative integer, got ${String(gpus)}`);
+    throw new Error(
+      `Session: config.deviceCount.GPU must be a non-negative integer, got ${String(gpus)}`);
   }
 }
 
@@ -116,7 +123,9 @@ export class Session {
   private maybeLogPlacement(plan: CompiledPlan): void {
     if (!this.logPlacement || plan.logged) return;
     plan.logged = true;
-    for (const r of native.planPlacement(plan.native)) console.error(`${r.node}: (${r.op}): ${r.device}`);
+    for (const r of native.planPlacement(plan.native)) {
+      console.error(`${r.node}: (${r.op}): ${r.device}`);
+    }
   }
 
   /** Releases the variables; the session cannot run afterwards. */
@@ -153,7 +162,8 @@ export class Session {
     let plan = this.plans.get(key);
     if (!plan) {
       const spec = compilePlan(tensors, targets, feedPairs.map(([t]) => t));
-      plan = { native: native.createPlan(spec), feedOrder: feedPairs.map(([t]) => t), logged: false };
+      const feedOrder = feedPairs.map(([t]) => t);
+      plan = { native: native.createPlan(spec), feedOrder, logged: false };
       this.plans.set(key, plan);
     }
     const feedHandles = feedPairs.map(([, h]) => h);
