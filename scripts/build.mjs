@@ -20,12 +20,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const args = new Set(process.argv.slice(2));
 
-function run(cmd, argv) {
+function run(cmd, argv, { exitOnFailure = true } = {}) {
   const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
+  if (r.status !== 0 && exitOnFailure) {
     console.error(`nodeflow: build step failed: ${cmd} ${argv.join(' ')}`);
     process.exit(r.status ?? 1);
   }
+  return r.status === 0;
 }
 
 function hasCmake() {
@@ -49,7 +50,17 @@ function buildNative() {
         : []),
     ];
     const jobs = ['--parallel', String(Math.min(8, availableParallelism()))];
-    run(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', out, ...jobs, ...defs]);
+    const cmakeJs = [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', out, ...jobs];
+    // With CUDA on AUTO, a toolkit that cannot build (e.g. an unsupported host compiler) must not
+    // cost the user the CPU build: retry without CUDA, and say so.
+    const auto = (process.env.NODEFLOW_CUDA ?? 'AUTO') === 'AUTO';
+    if (!run(process.execPath, [...cmakeJs, ...defs], { exitOnFailure: !auto })) {
+      console.log('nodeflow: ✗ the build failed (see above): trying again without CUDA ' +
+        '(with NODEFLOW_CUDA=ON a failure is final)');
+      const cpuOnly = defs.map((d) =>
+        (d.startsWith('--CDNF_WITH_CUDA=') ? '--CDNF_WITH_CUDA=OFF' : d));
+      run(process.execPath, [...cmakeJs, ...cpuOnly]);
+    }
   } else {
     console.log('nodeflow: ✗ cmake not found: CPU-only fallback build with node-gyp (no OpenBLAS, no CUDA)');
     // npm hands its bundled node-gyp to lifecycle scripts; outside npm, use one on the PATH.
