@@ -10,6 +10,9 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { minForks: 1, maxForks: 2 } },
     testTimeout: 60_000,
+    // Ops without tf.device run on the CPU even where a GPU is present, so every test keeps the
+    // CPU kernels' semantics; the CUDA tests (checkOp's 'cpu vs cuda', test/cuda) ask for cuda:0.
+    env: { NODEFLOW_DEFAULT_DEVICE: 'cpu' },
     reporters: ['default'],
   },
 });

@@ -5,6 +5,7 @@
  */
 import * as tf from 'nodeflow';
 import { convNet, pixelStats } from '../examples/cnn_model.js';
+import { anchorName, stepDone } from './device.js';
 
 export async function benchCnn(steps = 300, batch = 50): Promise<void> {
   tf.disableEagerExecution();
@@ -28,6 +29,7 @@ export async function benchCnn(steps = 300, batch = 50): Promise<void> {
     if (next.done) break;
     const [xs, ys] = next.value;
     await sess.run(train, { x: xs, y: ys, training: true });
+    stepDone();
     times.push(performance.now() - t);
   }
   it.return(undefined);
@@ -38,7 +40,7 @@ export async function benchCnn(steps = 300, batch = 50): Promise<void> {
   const sorted = times.slice(5).sort((a, b) => a - b);
   const ms = sorted[Math.floor(sorted.length / 2)];
   console.log(JSON.stringify({
-    anchor: `nodeflow-${tf.buildInfo().blas === 'none' ? 'builtin-gemm' : 'openblas'}`,
+    anchor: anchorName(),
     workload: 'cnn',
     batch,
     steps: times.length,

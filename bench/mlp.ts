@@ -4,6 +4,7 @@
  * and one Session.run), median after the first 5 steps; then test accuracy and 10k inference.
  */
 import * as tf from 'nodeflow';
+import { anchorName, stepDone } from './device.js';
 
 export async function benchMlp(epochs = 1): Promise<void> {
   tf.disableEagerExecution();
@@ -31,6 +32,7 @@ export async function benchMlp(epochs = 1): Promise<void> {
       if (next.done) break;
       const [xs, ys] = next.value;
       await sess.run(train, new Map([[x, xs], [y, ys]]));
+      stepDone();
       times.push(performance.now() - t);
     }
   }
@@ -40,7 +42,7 @@ export async function benchMlp(epochs = 1): Promise<void> {
   const sorted = times.slice(5).sort((a, b) => a - b);
   const ms = sorted[Math.floor(sorted.length / 2)];
   console.log(JSON.stringify({
-    anchor: `nodeflow-${tf.buildInfo().blas === 'none' ? 'builtin-gemm' : 'openblas'}`,
+    anchor: anchorName(),
     workload: 'mlp',
     batch: 100,
     steps: times.length,

@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Attrs } from './native.js';
 import { native } from './native.js';
-import { liveTensors, Tensor } from './tensor.js';
+import { liveTensors, setTrackHook, Tensor } from './tensor.js';
 
 // ---------------------------------------------------------------- execution mode
 
@@ -39,6 +39,18 @@ export function constantOf(value: Tensor, name?: string): Tensor {
   if (eager) return track(value);
   if (!constantBuilder) throw new Error('constant: graph mode is not available; call tf.enableEagerExecution()');
   return constantBuilder(value, name);
+}
+
+// ---------------------------------------------------------------- eager device scopes
+
+const eagerDevices: string[] = [];
+/** @internal tf.device in eager mode: ops called inside run on `name` ('cpu', 'cuda:0'). */
+export function pushEagerDevice(name: string): void {
+  eagerDevices.push(name);
+}
+/** @internal */
+export function popEagerDevice(): void {
+  eagerDevices.pop();
 }
 
 // ---------------------------------------------------------------- tapes
@@ -88,7 +100,10 @@ export function runOp(type: string, inputs: Tensor[], attrs: Attrs = {}): Tensor
     return graphBuilder(type, inputs, attrs);
   }
   const handles = inputs.map((t, i) => t.nativeHandle(`${type}: input ${i}`));
-  const outputs = native.runOp(type, handles, attrs).map((h) => track(Tensor.fromHandle(h)));
+  // Placed natively: on CUDA when a GPU is present and the op has a kernel, unless tf.device says.
+  const device = eagerDevices.length ? eagerDevices[eagerDevices.length - 1] : undefined;
+  const outputs = native.runOp(type, handles, attrs, device)
+    .map((h) => track(Tensor.fromHandle(h)));
   for (const tape of activeTapes) {
     if (tape.wants(inputs)) tape.record_({ type, inputs, outputs, attrs });
   }
@@ -115,6 +130,8 @@ export function track(t: Tensor): Tensor {
   scopes.getStore()?.tensors.add(t);
   return t;
 }
+
+setTrackHook(track);
 
 /** Keeps `t` alive past every enclosing tidy(). */
 export function keep<T extends Tensor>(t: T): T {

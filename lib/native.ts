@@ -12,6 +12,8 @@ import type { DType, TypedArray } from './dtype.js';
 export interface NativeHandle {
   readonly dtype: DType;
   readonly shape: number[];
+  /** 'cpu' or 'cuda:0'. */
+  readonly device: string;
 }
 
 /** Static shape information for graph-time inference; `null` dims are unknown. */
@@ -28,21 +30,64 @@ export interface NativeMemory {
   numBytes: number;
 }
 
+/** The CUDA build and what the run time found (cpp/binding/device.cpp). */
+export interface NativeCudaInfo {
+  available: boolean;
+  built: boolean;
+  builtCublas: boolean;
+  builtCudnn: boolean;
+  /** Versions as the libraries encode them: CUDA 12040 = 12.4, cuDNN 90100 = 9.1.0. */
+  compiledRuntime: number;
+  compiledCudnn: number;
+  architectures: string;
+  runtimeVersion: number;
+  driverVersion: number;
+  cublasVersion: number;
+  cudnnVersion: number;
+  cudnnUsable: boolean;
+  /** Why CUDA is not available ('' when it is). */
+  reason: string;
+  devices: {
+    index: number;
+    name: string;
+    computeCapability: string;
+    totalBytes: number;
+    freeBytes: number;
+    multiprocessors: number;
+  }[];
+}
+
+export interface NativeCudaMemory {
+  bytesInUse: number;
+  bytesCached: number;
+  bytesReserved: number;
+  peakBytesInUse: number;
+  numDeviceAllocs: number;
+  limitBytes: number;
+}
+
 export interface NativeBinding {
-  runOp(name: string, inputs: NativeHandle[], attrs: Attrs): NativeHandle[];
+  /** `device`: the eager tf.device scope ('cpu', 'cuda:0'); absent: CUDA when it can. */
+  runOp(name: string, inputs: NativeHandle[], attrs: Attrs, device?: string): NativeHandle[];
   inferShapes(name: string, inputs: NativeMeta[], attrs: Attrs): NativeMeta[];
   fromTypedArray(dtype: DType, shape: number[], data: TypedArray): NativeHandle;
   toTypedArray(h: NativeHandle): TypedArray;
   dispose(h: NativeHandle): void;
   listOps(): string[];
   memory(): { cpu: NativeMemory & { numBytesInCache: number }; cuda: NativeMemory };
-  buildInfo(): { blas: string; cuda: boolean; openmp: boolean; threads: number };
+  buildInfo(): {
+    blas: string;
+    cuda: boolean;
+    cudaBuilt: boolean;
+    openmp: boolean;
+    threads: number;
+  };
   setOption(name: string, value: string): void;
   getOption(name: string): string;
   cudaAvailable(): boolean;
   // Session (cpp/binding/session.cpp): compiled plans run against a variable store.
   createPlan(spec: unknown): object;
-  createStore(): object;
+  createStore(config?: { allowSoftPlacement?: boolean; preferCuda?: boolean }): object;
   runPlan(plan: object, store: object, feeds: NativeHandle[]): NativeHandle[];
   runPlanAsync(plan: object, store: object, feeds: NativeHandle[]): Promise<NativeHandle[]>;
   storeGet(store: object, id: number): NativeHandle | null;
@@ -51,6 +96,17 @@ export interface NativeBinding {
   /** The store's random-run counter (the `counter` of random steps; see cpp/graph/executor.h). */
   storeGetCounter(store: object): number;
   storeSetCounter(store: object, value: number): void;
+  /** Where each step of the plan's last run ran. */
+  planPlacement(plan: object): { node: string; op: string; device: string }[];
+  // Devices (cpp/binding/device.cpp).
+  toDevice(h: NativeHandle, device: string): NativeHandle;
+  synchronize(): void;
+  cudaInfo(): NativeCudaInfo;
+  cudaMemory(): NativeCudaMemory;
+  cudaEmptyCache(): void;
+  cudaSetMemoryLimit(bytes: number): void;
+  cudaSetAllowTf32(allow: boolean): void;
+  opDevices(name: string): { cpu: boolean; cuda: boolean };
 }
 
 /** The package root: the nearest folder above this file whose package.json names nodeflow. */

@@ -15,6 +15,8 @@ export interface OpNode {
   readonly inputs: Tensor[];
   readonly outputs: Tensor[];
   readonly attrs: Attrs;
+  /** The device the node was placed on with tf.device (null: automatic). */
+  readonly device?: string | null;
 }
 
 let nextTensorId = 1;
@@ -24,6 +26,13 @@ let evalHook: ((t: Tensor, feeds: unknown) => Tensor) | null = null;
 /** @internal */
 export function setEvalHook(fn: typeof evalHook): void {
   evalHook = fn;
+}
+
+// Installed by engine.ts: registers a new tensor with the current tidy scope.
+let trackHook: (t: Tensor) => Tensor = (t) => t;
+/** @internal */
+export function setTrackHook(fn: typeof trackHook): void {
+  trackHook = fn;
 }
 
 /** Live concrete tensors, for tf.memory().numTensors. */
@@ -82,6 +91,26 @@ export class Tensor {
   get isDisposed(): boolean {
     return this.disposedFlag;
   }
+  /**
+   * Where the value lives: 'cpu' or 'cuda:0'. Graph tensors: the device their node asked for
+   * with tf.device ('' when placement is automatic).
+   */
+  get device(): string {
+    if (this.handle) return this.handle.device;
+    return this.op ? this.op.device ?? '' : 'cpu';
+  }
+
+  /**
+   * This tensor's value on `device` ('cpu' or 'cuda:0'): a copy on another device, or a tensor
+   * sharing this one's storage when it is there already.
+   *
+   *   const g = tf.constant([1, 2]).to('cuda:0');
+   */
+  to(device: string): Tensor {
+    const h = native.toDevice(this.nativeHandle('to'), device);
+    return trackHook(Tensor.fromHandle(h));
+  }
+
   /** Graph name "node:index" for symbolic tensors. */
   get name(): string {
     return this.op ? `${this.op.name}:${this.valueIndex}` : `eager_${this.id}`;

@@ -4,7 +4,9 @@
 // Nothing is downloaded: Node-API headers come from the node-api-headers package.
 //   --native-only / --ts-only     one half only
 //   NODEFLOW_PORTABLE=1           no -march=native
-//   NODEFLOW_CUDA=ON|OFF|AUTO     CUDA backend (default AUTO)
+//   NODEFLOW_CUDA=ON|OFF|AUTO     CUDA backend (default AUTO: when nvcc is found)
+//   NODEFLOW_CUDA_ARCH=90;80      CUDA architectures (default: the visible GPU's, else 90)
+//   CUBLAS_ROOT, CUDNN_ROOT       folders with include/ and lib/ of cuBLAS and cuDNN
 //   NODEFLOW_BLAS=ON|OFF|AUTO     OpenBLAS (default AUTO)
 //   NODEFLOW_BUILD_DIR=dir        build folder (default build)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,12 +20,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const args = new Set(process.argv.slice(2));
 
-function run(cmd, argv) {
+function run(cmd, argv, { exitOnFailure = true } = {}) {
   const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
+  if (r.status !== 0 && exitOnFailure) {
     console.error(`nodeflow: build step failed: ${cmd} ${argv.join(' ')}`);
     process.exit(r.status ?? 1);
   }
+  return r.status === 0;
 }
 
 function hasCmake() {
@@ -42,9 +45,22 @@ function buildNative() {
       `--CDNF_PORTABLE=${process.env.NODEFLOW_PORTABLE === '1' ? 'ON' : 'OFF'}`,
       `--CDNF_WITH_CUDA=${process.env.NODEFLOW_CUDA ?? 'AUTO'}`,
       `--CDNF_WITH_BLAS=${process.env.NODEFLOW_BLAS ?? 'AUTO'}`,
+      ...(process.env.NODEFLOW_CUDA_ARCH
+        ? [`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.NODEFLOW_CUDA_ARCH}`]
+        : []),
     ];
     const jobs = ['--parallel', String(Math.min(8, availableParallelism()))];
-    run(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', out, ...jobs, ...defs]);
+    const cmakeJs = [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', out, ...jobs];
+    // With CUDA on AUTO, a toolkit that cannot build (e.g. an unsupported host compiler) must not
+    // cost the user the CPU build: retry without CUDA, and say so.
+    const auto = (process.env.NODEFLOW_CUDA ?? 'AUTO') === 'AUTO';
+    if (!run(process.execPath, [...cmakeJs, ...defs], { exitOnFailure: !auto })) {
+      console.log('nodeflow: ✗ the build failed (see above): trying again without CUDA ' +
+        '(with NODEFLOW_CUDA=ON a failure is final)');
+      const cpuOnly = defs.map((d) =>
+        (d.startsWith('--CDNF_WITH_CUDA=') ? '--CDNF_WITH_CUDA=OFF' : d));
+      run(process.execPath, [...cmakeJs, ...cpuOnly]);
+    }
   } else {
     console.log('nodeflow: ✗ cmake not found: CPU-only fallback build with node-gyp (no OpenBLAS, no CUDA)');
     // npm hands its bundled node-gyp to lifecycle scripts; outside npm, use one on the PATH.

@@ -1,5 +1,6 @@
 // Module init and the whole native surface (declared once in lib/native.ts). Thin: no math.
 // Every entry point validates its arguments and turns nf::Error into a JavaScript Error.
+#include "binding/device.h"
 #include "binding/session.h"
 #include "binding/tensor_handle.h"
 #include "core/host_allocator.h"
@@ -7,10 +8,6 @@
 #include "core/parallel.h"
 #include "ops/dispatch.h"
 #include <cstring>
-
-namespace nf {
-bool cuda_available();
-}
 
 namespace nf::binding {
 
@@ -35,13 +32,19 @@ std::string read_string(const Napi::Value & v, const char * what) {
     return v.As<Napi::String>().Utf8Value();
 }
 
-// runOp(name, inputs: handle[], attrs): handle[]
+// runOp(name, inputs: handle[], attrs, device?: string): handle[]. Placed as in a graph: on
+// CUDA when it can, unless `device` (the eager tf.device scope) says otherwise.
 Napi::Value run_op(const Napi::CallbackInfo & info) {
     return guarded(info, [&](Napi::Env env) -> Napi::Value {
         std::string name = read_string(info[0], "runOp: op name");
         std::vector<Tensor> inputs = unwrap_tensors(env, info[1], name + ": input");
         Attrs attrs = read_attrs(info[2]);
-        return wrap_tensors(env, dispatch(name, std::move(inputs), attrs));
+        DeviceRequest req = DeviceRequest::ANY;
+        if (info.Length() > 3 && info[3].IsString()) {
+            req = parse_device_request(info[3].As<Napi::String>().Utf8Value());
+        }
+        return wrap_tensors(env, dispatch_placed(name, std::move(inputs), attrs, req,
+                                                 default_placement()));
     });
 }
 
@@ -103,10 +106,9 @@ Napi::Value from_typed_array(const Napi::CallbackInfo & info) {
 Napi::Value to_typed_array(const Napi::CallbackInfo & info) {
     return guarded(info, [&](Napi::Env env) -> Napi::Value {
         Tensor t = unwrap_tensor(env, info[0], "toTypedArray: argument");
-        NF_CHECK(t.device() == Device::CPU, "toTypedArray: tensor is on %s", device_name(t.device()));
         Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, t.nbytes());
         Tensor dense = Tensor::empty(t.shape(), t.dtype());
-        copy_strided(t, dense);
+        copy_strided(t, dense);   // from a device: waits for the kernels that produce t
         if (t.nbytes()) std::memcpy(buf.Data(), dense.raw(), t.nbytes());
         size_t n = (size_t)t.numel();
         switch (t.dtype()) {
@@ -155,6 +157,7 @@ Napi::Value build_info(const Napi::CallbackInfo & info) {
         Napi::Object o = Napi::Object::New(env);
         o.Set("blas", built_with_blas() ? "openblas" : "none");
         o.Set("cuda", cuda_available());
+        o.Set("cudaBuilt", cuda_info().built);
 #ifdef _OPENMP
         o.Set("openmp", true);
 #else
@@ -212,6 +215,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
     exports.Set("storeClear", Napi::Function::New(env, guard<store_clear>));
     exports.Set("storeGetCounter", Napi::Function::New(env, guard<store_get_counter>));
     exports.Set("storeSetCounter", Napi::Function::New(env, guard<store_set_counter>));
+    exports.Set("planPlacement", Napi::Function::New(env, guard<plan_placement>));
+    add_device_exports(env, exports);
     return exports;
 }
 

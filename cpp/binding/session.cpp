@@ -1,5 +1,6 @@
-// Session surface: createPlan(spec), createStore(), runPlan / runPlanAsync (one native call per
-// Session.run; the async one runs on a libuv worker thread), and variable store access.
+// Session surface: createPlan(spec), createStore(config), runPlan / runPlanAsync (one native
+// call per Session.run; the async one runs on a libuv worker thread), variable store access,
+// and planPlacement (where each node last ran, for logDevicePlacement).
 #include "binding/session.h"
 #include "binding/tensor_handle.h"
 #include "binding/wrapped.h"
@@ -58,6 +59,14 @@ Step read_step(Napi::Env env, Napi::Value v) {
     st.free_after = read_slots(o.Get("free"), "free");
     st.attrs = read_attrs(o.Get("attrs"));
     st.stateful = o.Get("stateful").ToBoolean().Value();
+    Napi::Value dev = o.Get("device");
+    if (dev.IsString()) {
+        try {
+            st.device = parse_device_request(dev.As<Napi::String>().Utf8Value());
+        } catch (const Error & e) {
+            NF_FAIL("plan: node '%s': %s", st.node.c_str(), e.what());
+        }
+    }
     if (st.kind != Step::OP) {
         Napi::Value id = o.Get("varId");
         NF_CHECK(id.IsNumber(), "plan: step '%s' needs a numeric varId", st.node.c_str());
@@ -94,8 +103,17 @@ Napi::Value create_plan(const Napi::CallbackInfo & info) {
     return wrap_shared(env, plan, kPlanTag);
 }
 
+// createStore({ allowSoftPlacement?, preferCuda? }): the Session's variables and placement.
 Napi::Value create_store(const Napi::CallbackInfo & info) {
-    return wrap_shared(info.Env(), std::make_shared<VariableStore>(), kStoreTag);
+    auto store = std::make_shared<VariableStore>();
+    store->placement = default_placement();
+    if (info.Length() > 0 && info[0].IsObject()) {
+        Napi::Object o = info[0].As<Napi::Object>();
+        Napi::Value soft = o.Get("allowSoftPlacement"), cuda = o.Get("preferCuda");
+        if (!soft.IsUndefined()) store->placement.allow_soft_placement = soft.ToBoolean().Value();
+        if (!cuda.IsUndefined()) store->placement.prefer_cuda = cuda.ToBoolean().Value();
+    }
+    return wrap_shared(info.Env(), store, kStoreTag);
 }
 
 namespace {
@@ -167,21 +185,25 @@ int64_t var_id_arg(const Napi::Value & v) {
 
 } // namespace
 
-// storeGet(store, id): a copy of the value, or null when uninitialised.
+// storeGet(store, id): a host copy of the value, or null when uninitialised.
 Napi::Value store_get(const Napi::CallbackInfo & info) {
     auto store = store_arg(info);
     std::lock_guard<std::mutex> lock(store->mu);
     auto it = store->values.find(var_id_arg(info[1]));
     if (it == store->values.end()) return info.Env().Null();
-    return wrap_tensor(info.Env(), it->second.clone());
+    const Tensor & v = it->second;
+    Tensor host = v.device() == Device::CPU ? v.clone() : to_device(v, Device::CPU);
+    return wrap_tensor(info.Env(), host);
 }
 
-// storeSet(store, id, value): stores a private copy (restores, eager initialisation).
+// storeSet(store, id, value): stores a private copy (restores, eager initialisation) on the
+// device the store's variables live on.
 Napi::Value store_set(const Napi::CallbackInfo & info) {
     auto store = store_arg(info);
     Tensor v = unwrap_tensor(info.Env(), info[2], "storeSet: value");
     std::lock_guard<std::mutex> lock(store->mu);
-    store->values[var_id_arg(info[1])] = v.clone();
+    const Device dev = variable_device(*store, DeviceRequest::ANY);
+    store->values[var_id_arg(info[1])] = v.device() == dev ? v.clone() : to_device(v, dev);
     return info.Env().Undefined();
 }
 
@@ -210,6 +232,26 @@ Napi::Value store_set_counter(const Napi::CallbackInfo & info) {
     std::lock_guard<std::mutex> lock(store->mu);
     store->random_runs = (int64_t)n;
     return info.Env().Undefined();
+}
+
+// planPlacement(plan): [{ node, op, device }] for the steps of the plan's last run.
+Napi::Value plan_placement(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    auto plan = unwrap_shared<Plan>(env, info[0], kPlanTag, "planPlacement: plan");
+    std::lock_guard<std::mutex> lock(plan->mu);
+    Napi::Array rows = Napi::Array::New(env);
+    for (size_t k = 0; k < plan->steps.size() && k < plan->placed.size(); k++) {
+        if (plan->placed[k] < 0) continue;
+        const Step & st = plan->steps[k];
+        Napi::Object r = Napi::Object::New(env);
+        r.Set("node", st.node);
+        r.Set("op", st.kind == Step::OP         ? st.op
+                    : st.kind == Step::VAR_READ ? "variable"
+                                                : "assign");
+        r.Set("device", device_name((Device)plan->placed[k]));
+        rows.Set(rows.Length(), r);
+    }
+    return rows;
 }
 
 } // namespace nf::binding

@@ -13,5 +13,6 @@ Napi::Value store_set(const Napi::CallbackInfo & info);
 Napi::Value store_clear(const Napi::CallbackInfo & info);
 Napi::Value store_get_counter(const Napi::CallbackInfo & info);
 Napi::Value store_set_counter(const Napi::CallbackInfo & info);
+Napi::Value plan_placement(const Napi::CallbackInfo & info);
 
 } // namespace nf::binding

@@ -55,6 +55,7 @@ Napi::Object wrap_tensor(Napi::Env env, Tensor t) {
     Napi::Object obj = Napi::Object::New(env);
     obj.Set("dtype", dtype_name(t.dtype()));
     obj.Set("shape", shape_to_js(env, t.shape()));
+    obj.Set("device", device_name(t.device()));
     auto * box = new TensorBox{std::move(t)};
     // Views share storage; report only what this handle keeps alive at most.
     box->reported = (int64_t)box->t.nbytes();

@@ -1,6 +1,7 @@
 // Run-time options (see options.h). The default matmul backend is BLAS when the build has it.
 #include "core/options.h"
 #include "core/check.h"
+#include <cstdlib>
 
 namespace nf {
 
@@ -13,7 +14,10 @@ bool built_with_blas() {
 }
 
 Options & options() {
-    static Options o{built_with_blas() ? "blas" : "builtin"};
+    static Options o{built_with_blas() ? "blas" : "builtin", [] {
+        const char * env = std::getenv("NODEFLOW_DEFAULT_DEVICE");
+        return std::string(env && std::string(env) == "cpu" ? "cpu" : "auto");
+    }()};
     return o;
 }
 
@@ -26,11 +30,18 @@ void set_option(const std::string & name, const std::string & value) {
         options().matmul_backend = value;
         return;
     }
+    if (name == "default_device") {
+        NF_CHECK(value == "auto" || value == "cpu",
+                 "setOption: default_device must be 'auto' or 'cpu', got '%s'", value.c_str());
+        options().default_device = value;
+        return;
+    }
     NF_FAIL("setOption: unknown option '%s'", name.c_str());
 }
 
 std::string get_option(const std::string & name) {
     if (name == "matmul_backend") return options().matmul_backend;
+    if (name == "default_device") return options().default_device;
     NF_FAIL("getOption: unknown option '%s'", name.c_str());
 }
 

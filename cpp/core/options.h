@@ -1,5 +1,7 @@
 // Process-wide run-time options, set from JavaScript with native.setOption(name, value).
 //   matmul_backend: "blas" (OpenBLAS; only when built with it) or "builtin" (our own GEMM).
+//   default_device: "auto" (ops without tf.device go to CUDA when a GPU is present) or "cpu";
+//                   initialised from the environment variable NODEFLOW_DEFAULT_DEVICE.
 #pragma once
 #include <string>
 
@@ -7,6 +9,7 @@ namespace nf {
 
 struct Options {
     std::string matmul_backend;
+    std::string default_device;
 };
 
 Options & options();

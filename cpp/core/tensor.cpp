@@ -1,5 +1,6 @@
 // Tensor and Storage: aligned host allocation, memory accounting, views, strided copy.
 #include "core/tensor.h"
+#include "core/device.h"
 #include "core/host_allocator.h"
 #include "core/parallel.h"
 #include <cstdlib>
@@ -11,15 +12,6 @@ namespace {
 std::atomic<int64_t> g_storages[2];
 std::atomic<int64_t> g_bytes[2];
 } // namespace
-
-#ifndef NF_WITH_CUDA
-// Without CUDA, device allocation does not exist; cuda/ provides these when built.
-void * cuda_alloc(size_t) { NF_FAIL("cuda: this build of nodeflow has no CUDA support"); }
-void cuda_free(void *) {}
-#else
-void * cuda_alloc(size_t nbytes);
-void cuda_free(void * p);
-#endif
 
 const char * device_name(Device d) { return d == Device::CPU ? "cpu" : "cuda:0"; }
 
@@ -45,7 +37,7 @@ Storage::~Storage() {
     if (device == Device::CPU) {
         host_free(data, nbytes);
     } else {
-        cuda_free(data);
+        cuda_free(data, nbytes);
     }
     g_storages[(int)device]--;
     g_bytes[(int)device] -= (int64_t)nbytes;
@@ -67,7 +59,10 @@ Tensor Tensor::empty(const Shape & shape, DType dtype, Device device) {
 
 Tensor Tensor::zeros(const Shape & shape, DType dtype, Device device) {
     Tensor t = empty(shape, dtype, device);
-    NF_CHECK(device == Device::CPU, "Tensor::zeros: host only");
+    if (device != Device::CPU) {
+        cuda_zero(t);
+        return t;
+    }
     std::memset(t.storage_->data, 0, t.nbytes());
     return t;
 }
@@ -113,7 +108,6 @@ Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
 
 Tensor Tensor::clone() const {
     Tensor out = empty(shape_, dtype_, device());
-    NF_CHECK(device() == Device::CPU, "clone: only host tensors can be copied here");
     copy_strided(*this, out);
     return out;
 }
@@ -154,6 +148,10 @@ void copy_strided(const Tensor & src, Tensor & dst) {
     NF_CHECK(src.shape() == dst.shape() && src.dtype() == dst.dtype(),
              "copy: %s does not match %s", src.desc().c_str(), dst.desc().c_str());
     if (src.numel() == 0) {
+        return;
+    }
+    if (src.device() != Device::CPU || dst.device() != Device::CPU) {
+        cuda_copy(src, dst);   // any pair of devices, any strides (cuda/runtime/copy.cu)
         return;
     }
     if (src.is_contiguous()) {

@@ -76,6 +76,7 @@ class Tensor {
 };
 
 // Copies src (any strides) into dst (contiguous, same shape and dtype), element by element.
+// Either may be a device tensor: then the copy goes through cuda_copy (core/device.h).
 void copy_strided(const Tensor & src, Tensor & dst);
 
 } // namespace nf

@@ -6,6 +6,13 @@
 #include "core/attrs.h"
 #include <cstdint>
 
+// The same functions compile for the GPU (cuda/random.cu), so both devices draw identical bits.
+#ifdef __CUDACC__
+#define NF_HD __host__ __device__
+#else
+#define NF_HD
+#endif
+
 namespace nf::cpu {
 
 constexpr uint32_t kPhiloxM0 = 0xD2511F53u, kPhiloxM1 = 0xCD9E8D57u;
@@ -25,7 +32,7 @@ inline PhiloxStream philox_stream(const Attrs & attrs) {
 }
 
 // Ten rounds; the key is bumped between rounds (the bump after the last one is unused).
-inline void philox_rounds(uint32_t & c0, uint32_t & c1, uint32_t & c2, uint32_t & c3,
+NF_HD inline void philox_rounds(uint32_t & c0, uint32_t & c1, uint32_t & c2, uint32_t & c3,
                           uint32_t k0, uint32_t k1) {
     for (int r = 0; r < 10; r++) {
         const uint64_t p0 = (uint64_t)kPhiloxM0 * c0, p1 = (uint64_t)kPhiloxM1 * c2;
@@ -40,6 +47,7 @@ inline void philox_rounds(uint32_t & c0, uint32_t & c1, uint32_t & c2, uint32_t 
 }
 
 // One block: the 4 outputs for block index b of retry `attempt` (0 for plain draws).
+NF_HD
 inline void philox_block(const PhiloxStream & s, uint64_t b, uint32_t attempt, uint32_t x[4]) {
     uint32_t c0 = (uint32_t)b, c1 = (uint32_t)(b >> 32), c2 = s.c2, c3 = s.c3 | (attempt << 24);
     philox_rounds(c0, c1, c2, c3, s.k0, s.k1);
@@ -58,11 +66,14 @@ inline void philox_batch(const PhiloxStream & s, uint64_t b0, uint32_t (&x)[4][k
 }
 
 // ---- uint32 words to uniforms. 24 bits fill a float mantissa, 53 bits a double's.
+NF_HD
 inline float u01_f32(uint32_t x) { return (float)(x >> 8) * 0x1p-24f; }          // [0, 1)
+NF_HD
 inline float u01_open_f32(uint32_t x) { return (float)((x >> 8) + 1) * 0x1p-24f; } // (0, 1]
-inline uint64_t bits64(uint32_t hi, uint32_t lo) { return (uint64_t)hi << 32 | lo; }
+NF_HD inline uint64_t bits64(uint32_t hi, uint32_t lo) { return (uint64_t)hi << 32 | lo; }
+NF_HD
 inline double u01_f64(uint32_t hi, uint32_t lo) { return (double)(bits64(hi, lo) >> 11) * 0x1p-53; }
-inline double u01_open_f64(uint32_t hi, uint32_t lo) {
+NF_HD inline double u01_open_f64(uint32_t hi, uint32_t lo) {
     return (double)((bits64(hi, lo) >> 11) + 1) * 0x1p-53;
 }
 

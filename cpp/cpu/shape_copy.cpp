@@ -1,6 +1,7 @@
 // Copying shape ops. concat / stack: row-wise memcpy of contiguous inputs into the output.
 // pad, tile, reverse, slice_backward: one gather through per-dim offset tables (any input
 // strides): out[o] = x[sum_d tab_d[o_d]] or a fill value. tile/pad backward sum into x's shape.
+#include "core/device.h"
 #include "cpu/shape.h"
 #include "core/parallel.h"
 #include <algorithm>
@@ -115,6 +116,10 @@ std::vector<int64_t> scaled(std::vector<int64_t> idx, int64_t stride) {
 
 void gather_tables(const Tensor & src, const std::vector<std::vector<int64_t>> & tabs,
                    Tensor & out, double fill) {
+    if (src.device() != Device::CPU) {   // the same gather on the GPU (cuda/shape_gather.cu)
+        cuda_gather_tables(src, tabs, out, fill);
+        return;
+    }
     switch (src.dtype()) {
         case DType::F32:
             gather_t(src.data<float>(), tabs, out.shape(), out.data<float>(), (float)fill);

@@ -1,6 +1,7 @@
-// Plan execution: dispatch each step, manage slot lifetimes, read and write variables.
+// Plan execution: place and dispatch each step, move inputs between devices, manage slot
+// lifetimes, read and write variables.
 #include "graph/executor.h"
-#include "ops/dispatch.h"
+#include "core/device.h"
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -32,18 +33,36 @@ void validate_plan(const Plan & plan) {
     }
 }
 
+Device variable_device(const VariableStore & store, DeviceRequest req) {
+    if (req == DeviceRequest::CPU || !cuda_available()) return Device::CPU;
+    if (req == DeviceRequest::ANY && !store.placement.prefer_cuda) return Device::CPU;
+    return Device::CUDA;
+}
+
 namespace {
 
-// Writes `value` into variable `id`: in place when the shape and dtype match (readers that
-// alias the storage see the update), else as a fresh copy (the first assignment).
-Tensor assign_variable(VariableStore & store, int64_t id, const Tensor & value) {
+// One run's values: slots, and per slot a copy on the other device made for an earlier step.
+struct RunState {
+    std::vector<Tensor> slots, copies;
+    std::vector<bool> is_const;
+    // Variables may change in place: copies of anything but constants may be stale now.
+    void forget_copies() {
+        for (size_t s = 0; s < copies.size(); s++) {
+            if (!is_const[s]) copies[s] = Tensor();
+        }
+    }
+};
+
+// Writes `value` into variable `id` on `dev`: in place when the shape, dtype and device match
+// (readers that alias the storage see the update), else as a fresh copy (the first assignment).
+Tensor assign_variable(VariableStore & store, int64_t id, const Tensor & value, Device dev) {
     auto it = store.values.find(id);
     if (it != store.values.end() && it->second.shape() == value.shape() &&
-        it->second.dtype() == value.dtype() && it->second.device() == value.device()) {
+        it->second.dtype() == value.dtype() && it->second.device() == dev) {
         copy_strided(value, it->second);
         return it->second;
     }
-    Tensor fresh = value.clone();
+    Tensor fresh = value.device() == dev ? value.clone() : to_device(value, dev);
     store.values[id] = fresh;
     return fresh;
 }
@@ -57,47 +76,72 @@ const Tensor & read_variable(VariableStore & store, int64_t id, const std::strin
     return it->second;
 }
 
-void run_step(const Step & st, std::vector<Tensor> & slots, VariableStore & store) {
+// Places the op, moves its inputs (reusing this run's copies), runs it. Returns the device.
+Device run_op_step(const Step & st, std::vector<Tensor> in, RunState & rs, VariableStore & store) {
+    const OpDef & def = *find_op(st.op);
+    Attrs counted;
+    if (st.stateful) {
+        counted = st.attrs;
+        counted.set("counter", (double)store.random_runs);
+    }
+    const Attrs & attrs = st.stateful ? counted : st.attrs;
+    Device dev;
+    try {
+        dev = place_op(def, in, attrs, st.device, store.placement);
+    } catch (const Error & e) {
+        NF_FAIL("%s: %s", st.op.c_str(), e.what());
+    }
+    for (size_t i = 0; i < in.size(); i++) {
+        const Device want = input_device(def, i, dev);
+        if (def.flags & OP_SHAPE_ONLY || in[i].device() == want || (def.in_place >> i & 1)) {
+            continue;   // in-place inputs are moved (and written back) by dispatch_on
+        }
+        Tensor & copy = rs.copies[st.inputs[i]];
+        if (!copy.defined() || copy.device() != want) copy = to_device(in[i], want);
+        in[i] = copy;
+    }
+    std::vector<Tensor> out = dispatch_on(st.op, std::move(in), attrs, dev);
+    if (def.in_place) rs.forget_copies();
+    for (size_t i = 0; i < st.outputs.size() && i < out.size(); i++) {
+        rs.slots[st.outputs[i]] = std::move(out[i]);
+    }
+    return dev;
+}
+
+// Runs one step; returns where it ran (variable steps: the variable's device).
+Device run_step(const Step & st, RunState & rs, VariableStore & store) {
     std::vector<Tensor> in;
     in.reserve(st.inputs.size());
     for (int s : st.inputs) {
-        NF_CHECK(slots[s].defined(), "internal: input slot %d of '%s' has no value", s, st.node.c_str());
-        in.push_back(slots[s]);
+        NF_CHECK(rs.slots[s].defined(), "internal: input slot %d of '%s' has no value", s,
+                 st.node.c_str());
+        in.push_back(rs.slots[s]);
     }
     switch (st.kind) {
         case Step::VAR_READ:
-            slots[st.outputs[0]] = read_variable(store, st.var_id, st.node);
-            return;
+            rs.slots[st.outputs[0]] = read_variable(store, st.var_id, st.node);
+            return rs.slots[st.outputs[0]].device();
         case Step::ASSIGN: {
-            Tensor v = assign_variable(store, st.var_id, in[0]);
-            if (!st.outputs.empty()) slots[st.outputs[0]] = v;
-            return;
+            Tensor v = assign_variable(store, st.var_id, in[0], variable_device(store, st.device));
+            rs.forget_copies();
+            if (!st.outputs.empty()) rs.slots[st.outputs[0]] = v;
+            return v.device();
         }
         case Step::ASSIGN_ADD:
         case Step::ASSIGN_SUB: {
             const Tensor & cur = read_variable(store, st.var_id, st.node);
-            Tensor sum = dispatch(st.kind == Step::ASSIGN_ADD ? "add" : "sub", {cur, in[0]}, Attrs{})[0];
+            const char * op = st.kind == Step::ASSIGN_ADD ? "add" : "sub";
+            Tensor sum = dispatch_on(op, {cur, in[0]}, Attrs{}, cur.device())[0];
             NF_CHECK(sum.shape() == cur.shape(), "%s: value of shape %s does not match the variable's %s",
                      st.node.c_str(), shape_str(in[0].shape()).c_str(), shape_str(cur.shape()).c_str());
-            Tensor v = assign_variable(store, st.var_id, sum);
-            if (!st.outputs.empty()) slots[st.outputs[0]] = v;
-            return;
+            Tensor v = assign_variable(store, st.var_id, sum, cur.device());
+            rs.forget_copies();
+            if (!st.outputs.empty()) rs.slots[st.outputs[0]] = v;
+            return v.device();
         }
-        case Step::OP: {
-            std::vector<Tensor> out;
-            if (st.stateful) {
-                Attrs a = st.attrs;
-                a.set("counter", (double)store.random_runs);
-                out = dispatch(st.op, std::move(in), a);
-            } else {
-                out = dispatch(st.op, std::move(in), st.attrs);
-            }
-            for (size_t i = 0; i < st.outputs.size() && i < out.size(); i++) {
-                slots[st.outputs[i]] = std::move(out[i]);
-            }
-            return;
-        }
+        case Step::OP: return run_op_step(st, std::move(in), rs, store);
     }
+    return Device::CPU;
 }
 
 // NODEFLOW_PROFILE=1 (or =nodes): time spent per op (or graph node), summed over all runs,
@@ -127,6 +171,19 @@ Profile * profile() {
     return p;
 }
 
+void record_profile(Profile * prof, const Step & st, std::chrono::steady_clock::time_point t0) {
+    const auto dt = std::chrono::steady_clock::now() - t0;
+    const double ms = std::chrono::duration<double, std::milli>(dt).count();
+    std::lock_guard<std::mutex> plock(prof->mu);
+    // NODEFLOW_PROFILE=nodes keys by graph node instead of by op.
+    static const bool by_node = std::string(std::getenv("NODEFLOW_PROFILE")) == "nodes";
+    auto & e = prof->by_op[by_node ? st.node
+                           : st.kind == Step::OP ? st.op
+                           : st.kind == Step::VAR_READ ? "(variable read)" : "(assign)"];
+    e.first += ms;
+    e.second++;
+}
+
 bool aliases_variable(const Tensor & t, const VariableStore & store) {
     for (auto & kv : store.values) {
         if (kv.second.storage() == t.storage()) return true;
@@ -142,14 +199,27 @@ std::vector<Tensor> run_plan(const Plan & plan, VariableStore & store, const std
     std::lock_guard<std::mutex> lock(store.mu);
     auto draws = [](const Step & st) { return st.stateful; };
     if (std::any_of(plan.steps.begin(), plan.steps.end(), draws)) store.random_runs++;
-    std::vector<Tensor> slots((size_t)plan.num_slots);
-    for (auto & c : plan.consts) slots[c.first] = c.second;
-    for (size_t i = 0; i < feeds.size(); i++) slots[plan.feeds[i]] = feeds[i];
+    RunState rs;
+    rs.slots.resize((size_t)plan.num_slots);
+    rs.copies.resize((size_t)plan.num_slots);
+    rs.is_const.assign((size_t)plan.num_slots, false);
+    for (auto & c : plan.consts) {
+        rs.slots[c.first] = c.second;
+        rs.is_const[c.first] = true;
+    }
+    {
+        std::lock_guard<std::mutex> plock(plan.mu);
+        for (auto & kv : plan.const_copies) rs.copies[kv.first] = kv.second;
+        plan.placed.resize(plan.steps.size(), -1);
+    }
+    for (size_t i = 0; i < feeds.size(); i++) rs.slots[plan.feeds[i]] = feeds[i];
     Profile * prof = profile();
-    for (const Step & st : plan.steps) {
+    std::vector<int> placed(plan.steps.size(), -1);
+    for (size_t k = 0; k < plan.steps.size(); k++) {
+        const Step & st = plan.steps[k];
         auto t0 = std::chrono::steady_clock::now();
         try {
-            run_step(st, slots, store);
+            placed[k] = (int)run_step(st, rs, store);
         } catch (const Error & e) {
             std::string msg = e.what();
             // Name the graph node unless the message already does.
@@ -158,23 +228,33 @@ std::vector<Tensor> run_plan(const Plan & plan, VariableStore & store, const std
             }
             throw Error(msg);
         }
-        for (int s : st.free_after) slots[s] = Tensor();
-        if (prof) {
-            double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-            std::lock_guard<std::mutex> plock(prof->mu);
-            // NODEFLOW_PROFILE=nodes keys by graph node instead of by op.
-            static const bool by_node = std::string(std::getenv("NODEFLOW_PROFILE")) == "nodes";
-            auto & e = prof->by_op[by_node ? st.node
-                                   : st.kind == Step::OP ? st.op
-                                   : st.kind == Step::VAR_READ ? "(variable read)" : "(assign)"];
-            e.first += ms;
-            e.second++;
+        for (int s : st.free_after) {
+            rs.slots[s] = Tensor();
+            if (!rs.is_const[s]) rs.copies[s] = Tensor();
         }
+        if (prof) {
+            // Kernels are asynchronous: time a CUDA step to its completion.
+            if (placed[k] == (int)Device::CUDA) cuda_synchronize();
+            record_profile(prof, st, t0);
+        }
+    }
+    {
+        std::lock_guard<std::mutex> plock(plan.mu);
+        for (auto & c : plan.consts) {
+            if (rs.copies[c.first].defined()) plan.const_copies[c.first] = rs.copies[c.first];
+        }
+        plan.placed = placed;
     }
     std::vector<Tensor> out;
     for (int s : plan.fetches) {
-        NF_CHECK(slots[s].defined(), "internal: fetched slot %d has no value", s);
-        out.push_back(aliases_variable(slots[s], store) ? slots[s].clone() : slots[s]);
+        const Tensor & v = rs.slots[s];
+        NF_CHECK(v.defined(), "internal: fetched slot %d has no value", s);
+        // Values come back on the host (the sync point of a GPU run), never aliasing a variable.
+        if (v.device() != Device::CPU) {
+            out.push_back(to_device(v, Device::CPU));
+        } else {
+            out.push_back(aliases_variable(v, store) ? v.clone() : v);
+        }
     }
     return out;
 }

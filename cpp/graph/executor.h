@@ -2,8 +2,11 @@
 // against a Session's variable store, in one native call. Slots are freed after their last use.
 // Variable reads alias the stored tensor (TF 1.x ref-variable semantics): assignments and
 // optimizer updates write in place, so later steps of the same run see the new value.
+// Placement: each OP step runs where place_op (ops/dispatch.h) puts it; an input on the other
+// device is copied once per run (constants once per plan); variables live on the device their
+// assign asked for (CUDA when present); fetched values always come back to the host.
 #pragma once
-#include "ops/op_table.h"
+#include "ops/dispatch.h"
 #include <map>
 #include <mutex>
 
@@ -20,6 +23,7 @@ struct Step {
     bool stateful = false;       // random ops: attrs.counter is set per run (random_runs)
     int64_t var_id = -1;         // VAR_READ / ASSIGN*
     std::vector<int> free_after; // slots whose last use is this step
+    DeviceRequest device = DeviceRequest::ANY;   // the node's tf.device
 };
 
 struct Plan {
@@ -28,6 +32,11 @@ struct Plan {
     std::vector<int> feeds;
     std::vector<int> fetches;
     std::vector<Step> steps;
+    // Filled by runs: device copies of constants (they never change), and the device each
+    // OP step last ran on (-1: not run yet), for logDevicePlacement.
+    mutable std::mutex mu;
+    mutable std::map<int, Tensor> const_copies;
+    mutable std::vector<int> placed;
 };
 
 // A Session's variables. Runs on one store are serialised by `mu`.
@@ -40,12 +49,16 @@ struct VariableStore {
     // shifts the random stream, and checkpoints save and restore it (Saver), so a resumed
     // Session continues the very stream an uninterrupted one would have drawn.
     int64_t random_runs = 0;
+    PlacementOptions placement;
 };
+
+// The device variables of a store go to when a node asks for `req`.
+Device variable_device(const VariableStore & store, DeviceRequest req);
 
 // Validates slot indices and op names once, at compile time; throws nf::Error.
 void validate_plan(const Plan & plan);
-// Runs the plan; feeds[i] fills plan.feeds[i]. Returns one tensor per fetch (a copy when the
-// fetched value aliases a variable, so later updates never change a returned value).
+// Runs the plan; feeds[i] fills plan.feeds[i]. Returns one host tensor per fetch (a copy when
+// the fetched value aliases a variable, so later updates never change a returned value).
 std::vector<Tensor> run_plan(const Plan & plan, VariableStore & store, const std::vector<Tensor> & feeds);
 
 } // namespace nf

@@ -36,9 +36,9 @@ void register_core_ops() {
                  OP_STRIDED | OP_KERNEL_ALLOCATES});
     register_op({"stop_gradient", 1, 1, infer_same_as_input0, identity_forward_cpu,
                  OP_STRIDED | OP_KERNEL_ALLOCATES});
-    register_op({"shape", 1, 1, infer_shape, shape_forward_cpu, OP_STRIDED});
-    register_op({"size", 1, 1, infer_scalar_i32, size_forward_cpu, OP_STRIDED});
-    register_op({"rank", 1, 1, infer_scalar_i32, rank_forward_cpu, OP_STRIDED});
+    register_op({"shape", 1, 1, infer_shape, shape_forward_cpu, OP_STRIDED | OP_SHAPE_ONLY});
+    register_op({"size", 1, 1, infer_scalar_i32, size_forward_cpu, OP_STRIDED | OP_SHAPE_ONLY});
+    register_op({"rank", 1, 1, infer_scalar_i32, rank_forward_cpu, OP_STRIDED | OP_SHAPE_ONLY});
 }
 
 } // namespace nf

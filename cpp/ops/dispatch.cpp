@@ -55,23 +55,23 @@ std::vector<TensorMeta> infer_op(const std::string & name, const std::vector<Ten
     return infer_checked(lookup(name), inputs, attrs);
 }
 
-std::vector<Tensor> dispatch(const std::string & name, std::vector<Tensor> inputs, const Attrs & attrs) {
-    const OpDef & def = lookup(name);
+namespace {
+
+std::vector<TensorMeta> metas_of(const std::string & name, const std::vector<Tensor> & inputs) {
     std::vector<TensorMeta> metas;
     for (const Tensor & t : inputs) {
         NF_CHECK(t.defined(), "%s: an input tensor was disposed", name.c_str());
         metas.push_back({t.dtype(), t.shape()});
     }
-    std::vector<TensorMeta> out_metas = infer_checked(def, metas, attrs);
+    return metas;
+}
 
-    const Device device = inputs.empty() ? Device::CPU : inputs[0].device();
-    for (const Tensor & t : inputs) {
-        NF_CHECK(t.device() == device, "%s: inputs are on different devices (%s and %s)",
-                 name.c_str(), device_name(device), device_name(t.device()));
-    }
+// Calls the kernel of `device`; inputs are already where input_device() wants them.
+std::vector<Tensor> run_kernel(const OpDef & def, std::vector<Tensor> inputs, const Attrs & attrs,
+                               const std::vector<TensorMeta> & metas,
+                               const std::vector<TensorMeta> & out_metas, Device device) {
     KernelFn kernel = device == Device::CPU ? def.cpu : def.cuda;
-    NF_CHECK(kernel, "%s: not implemented for %s", name.c_str(), device_name(device));
-
+    NF_CHECK(kernel, "%s: not implemented for %s", def.name.c_str(), device_name(device));
     OpCall call{def.name, std::move(inputs), {}, attrs};
     if (!(def.flags & OP_STRIDED)) {
         for (Tensor & t : call.inputs) {
@@ -89,6 +89,60 @@ std::vector<Tensor> dispatch(const std::string & name, std::vector<Tensor> input
         rethrow_with_context(def.name, e.what(), metas);
     }
     return std::move(call.outputs);
+}
+
+} // namespace
+
+std::vector<Tensor> dispatch(const std::string & name, std::vector<Tensor> inputs,
+                             const Attrs & attrs) {
+    const OpDef & def = lookup(name);
+    std::vector<TensorMeta> metas = metas_of(name, inputs);
+    std::vector<TensorMeta> out_metas = infer_checked(def, metas, attrs);
+    const Device device = inputs.empty() ? Device::CPU : inputs[0].device();
+    for (size_t i = 0; i < inputs.size(); i++) {
+        const Device want = def.flags & OP_SHAPE_ONLY ? inputs[i].device()
+                                                      : input_device(def, i, device);
+        NF_CHECK(inputs[i].device() == want, "%s: inputs are on different devices (%s and %s)",
+                 name.c_str(), device_name(device), device_name(inputs[i].device()));
+    }
+    return run_kernel(def, std::move(inputs), attrs, metas, out_metas, device);
+}
+
+std::vector<Tensor> dispatch_on(const std::string & name, std::vector<Tensor> inputs,
+                                const Attrs & attrs, Device dev) {
+    const OpDef & def = lookup(name);
+    std::vector<TensorMeta> metas = metas_of(name, inputs);
+    std::vector<TensorMeta> out_metas = infer_checked(def, metas, attrs);
+    std::vector<std::pair<size_t, Tensor>> moved;   // (input, original) of copied inputs
+    for (size_t i = 0; i < inputs.size(); i++) {
+        const Device want = input_device(def, i, dev);
+        if (def.flags & OP_SHAPE_ONLY || inputs[i].device() == want) continue;
+        moved.push_back({i, inputs[i]});
+        inputs[i] = to_device(inputs[i], want);
+    }
+    std::vector<std::pair<Tensor, Tensor>> write_back;   // (copy, original)
+    for (auto & m : moved) {
+        if (def.in_place >> m.first & 1) write_back.push_back({inputs[m.first], m.second});
+    }
+    std::vector<Tensor> out = run_kernel(def, std::move(inputs), attrs, metas, out_metas, dev);
+    for (auto & wb : write_back) {
+        copy_strided(wb.first, wb.second);   // the update reaches the original
+    }
+    return out;
+}
+
+std::vector<Tensor> dispatch_placed(const std::string & name, std::vector<Tensor> inputs,
+                                    const Attrs & attrs, DeviceRequest req,
+                                    const PlacementOptions & opts, Device * ran_on) {
+    const OpDef & def = lookup(name);
+    Device dev;
+    try {
+        dev = place_op(def, inputs, attrs, req, opts);
+    } catch (const Error & e) {
+        rethrow_with_context(def.name, e.what(), metas_of(name, inputs));
+    }
+    if (ran_on) *ran_on = dev;
+    return dispatch_on(name, std::move(inputs), attrs, dev);
 }
 
 } // namespace nf

@@ -18,10 +18,13 @@ void register_op(OpDef def) {
     table().emplace(name, std::move(def));
 }
 
-void set_cuda_kernel(const std::string & name, KernelFn fn) {
+void set_cuda_kernel(const std::string & name, KernelFn fn, SupportsFn supports,
+                     uint32_t host_inputs) {
     auto it = table().find(name);
     NF_CHECK(it != table().end(), "cuda kernel for unknown op '%s'", name.c_str());
     it->second.cuda = fn;
+    it->second.cuda_supports = supports;
+    it->second.cuda_host_inputs = host_inputs;
 }
 
 const OpDef * find_op(const std::string & name) {
@@ -56,6 +59,7 @@ void register_all_ops() {
         register_image_ops();
         register_random_ops();
         register_optim_ops();
+        register_cuda_kernels();   // after every family: it fills their CUDA slots
     });
 }
 

@@ -33,7 +33,12 @@ enum OpFlags : uint32_t {
     OP_NONE = 0,
     OP_STRIDED = 1,           // the kernel handles any strides: dispatch does not densify inputs
     OP_KERNEL_ALLOCATES = 2,  // the kernel fills call.outputs itself (views, data-dependent shapes)
+    OP_SHAPE_ONLY = 4,        // reads only the inputs' shapes (tf.shape): runs on the CPU and
+                              // its inputs are never copied between devices
 };
+
+// Whether a CUDA kernel handles these inputs (dtypes, ranks); nullptr = every valid call.
+using SupportsFn = bool (*)(const std::vector<TensorMeta> & in, const Attrs & attrs);
 
 struct OpDef {
     std::string name;
@@ -42,11 +47,21 @@ struct OpDef {
     InferFn infer;
     KernelFn cpu;
     uint32_t flags = OP_NONE;
+    // Bit i: the kernel writes into input i (optimizer updates). Such an op runs on input 0's
+    // device, and a written input copied there from another device is copied back.
+    uint32_t in_place = 0;
     KernelFn cuda = nullptr;  // filled by cuda/register.cu when built with CUDA
+    SupportsFn cuda_supports = nullptr;
+    uint32_t cuda_host_inputs = 0;   // bit i: the CUDA kernel reads input i on the host
 };
 
 void register_op(OpDef def);
-void set_cuda_kernel(const std::string & name, KernelFn fn);
+// CUDA kernel of an op (cuda/register.cu). `host_inputs` as TF's HostMemory: bit i set means
+// input i stays on (or is copied to) the host, e.g. a scalar the launcher reads.
+void set_cuda_kernel(const std::string & name, KernelFn fn, SupportsFn supports = nullptr,
+                     uint32_t host_inputs = 0);
+// Fills the CUDA slots; an empty function in builds without CUDA (cuda/stub.cpp).
+void register_cuda_kernels();
 const OpDef * find_op(const std::string & name);      // nullptr when unknown
 std::vector<std::string> list_ops();
 void register_all_ops();                               // once, at addon load

@@ -71,7 +71,13 @@ void reg(const char * name, const ApplySig & sig, InferFn fn, KernelFn kernel) {
     const int n = (int)sig.inputs.size();
     // OP_STRIDED: dispatch must not densify var/slots into copies (the update would be lost);
     // the kernel checks they are dense and densifies only the gradient.
-    register_op({name, n, n, fn, kernel, OP_STRIDED | OP_KERNEL_ALLOCATES});
+    OpDef def{name, n, n, fn, kernel, OP_STRIDED | OP_KERNEL_ALLOCATES};
+    // Written in place: the variable and its slots (every full-shape input but the last, the
+    // gradient).
+    def.in_place = 1;
+    for (int i : sig.full) def.in_place |= 1u << i;
+    def.in_place &= ~(1u << *sig.full.rbegin());
+    register_op(def);
 }
 
 } // namespace

@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DType, Shape } from '../dtype.js';
 import { shapeString } from '../dtype.js';
-import { setGraphBuilder } from '../engine.js';
+import { popEagerDevice, pushEagerDevice, setGraphBuilder } from '../engine.js';
 import type { Attrs, NativeMeta } from '../native.js';
 import { native } from '../native.js';
 import type { OpNode } from '../tensor.js';
@@ -204,17 +204,22 @@ export function controlDependencies<T>(deps: (Tensor | Operation)[], fn: () => T
   }
 }
 
-/** Places ops created by fn on a device ('cpu' | 'cuda:0'), recorded on each node. */
+/**
+ * Places ops created by fn on a device ('cpu' | 'cuda:0'): recorded on each graph node, and
+ * used by eager ops called inside fn. Without it ops go to cuda:0 when a GPU is present.
+ */
 export function device<T>(name: string, fn: () => T): T {
   if (!/^(cpu|cuda:\d+|\/?(device:)?(CPU|GPU):\d+)$/i.test(name)) {
     throw new Error(`device: unknown device '${name}' (expected 'cpu' or 'cuda:0')`);
   }
   const g = getDefaultGraph();
   g.deviceStack.push(name);
+  pushEagerDevice(name);
   try {
     return fn();
   } finally {
     g.deviceStack.pop();
+    popEagerDevice();
   }
 }
 

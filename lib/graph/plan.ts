@@ -20,6 +20,8 @@ export interface PlanStep {
   stateful: boolean;
   varId?: number;
   free: number[];
+  /** The node's tf.device ('' = automatic placement). */
+  device: string;
 }
 
 export interface PlanSpec {
@@ -68,7 +70,8 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
   };
 
   for (const op of order) {
-    const base = { node: op.name, attrs: {}, stateful: false, free: [] as number[] };
+    const device = op.device ?? '';
+    const base = { node: op.name, attrs: {}, stateful: false, free: [] as number[], device };
     switch (op.type) {
       case 'const':
         consts.push({ slot: outSlot(op.outputs[0]), value: op.extra.value!.nativeHandle('const') });

@@ -14,6 +14,8 @@ import { Tensor } from '../tensor.js';
 import type { Graph } from './graph.js';
 import { getDefaultGraph, Operation, setDefaultSessionRunner } from './graph.js';
 import { compilePlan } from './plan.js';
+import type { GpuOptions } from '../cuda.js';
+import { applyGpuOptions } from '../cuda.js';
 
 export type Fetch = Tensor | Operation | string;
 export type Fetches = Fetch | Fetch[] | { [key: string]: Fetch | Fetches } | Fetches[];
@@ -24,10 +26,46 @@ export type Feeds = Map<Tensor | string, FeedValue> | Record<string, FeedValue>;
 interface CompiledPlan {
   native: object;
   feedOrder: Tensor[];
+  logged: boolean;
+}
+
+/** TF 1.x ConfigProto, the fields nodeflow honours. */
+export interface SessionConfig {
+  /** An op asked onto cuda:0 that has no CUDA kernel runs on the CPU (default true). */
+  allowSoftPlacement?: boolean;
+  /** Prints where each node ran, after the first run of each fetch signature. */
+  logDevicePlacement?: boolean;
+  gpuOptions?: GpuOptions;
+  /** `{ GPU: 0 }`: nodes without tf.device run on the CPU even when a GPU is present. */
+  deviceCount?: { GPU?: number; CPU?: number };
 }
 
 export interface SessionOptions {
   graph?: Graph;
+  config?: SessionConfig;
+}
+
+const CONFIG_KEYS = ['allowSoftPlacement', 'logDevicePlacement', 'gpuOptions', 'deviceCount'];
+
+function checkConfig(c: SessionConfig): void {
+  if (typeof c !== 'object' || c === null) {
+    throw new Error('Session: config must be an object');
+  }
+  for (const k of Object.keys(c)) {
+    if (!CONFIG_KEYS.includes(k)) {
+      throw new Error(`Session: unknown config field '${k}' (${CONFIG_KEYS.join(', ')})`);
+    }
+  }
+  for (const k of ['allowSoftPlacement', 'logDevicePlacement'] as const) {
+    if (c[k] !== undefined && typeof c[k] !== 'boolean') {
+      throw new Error(`Session: config.${k} must be a boolean`);
+    }
+  }
+  const gpus = c.deviceCount?.GPU;
+  if (gpus !== undefined && !(Number.isInteger(gpus) && gpus >= 0)) {
+    throw new Error(
+      `Session: config.deviceCount.GPU must be a non-negative integer, got ${String(gpus)}`);
+  }
 }
 
 export class Session {
@@ -35,9 +73,22 @@ export class Session {
   private store: object | null;
   private readonly plans = new Map<string, CompiledPlan>();
 
+  private readonly logPlacement: boolean;
+
+  /**
+   *   const sess = new tf.Session({ config: { logDevicePlacement: true,
+   *                                           gpuOptions: { memoryLimitMb: 4096 } } });
+   */
   constructor(opts: SessionOptions = {}) {
+    const config = opts.config ?? {};
+    checkConfig(config);
+    applyGpuOptions(config.gpuOptions);
     this.graph = opts.graph ?? getDefaultGraph();
-    this.store = native.createStore();
+    this.logPlacement = config.logDevicePlacement ?? false;
+    this.store = native.createStore({
+      allowSoftPlacement: config.allowSoftPlacement ?? true,
+      ...(config.deviceCount?.GPU === 0 ? { preferCuda: false } : {}),
+    });
   }
 
   /**
@@ -52,6 +103,7 @@ export class Session {
   async run(fetches: Fetches, feeds?: Feeds): Promise<unknown> {
     const { plan, feedHandles, rebuild } = this.prepare(fetches, feeds);
     const out = await native.runPlanAsync(plan.native, this.liveStore(), feedHandles);
+    this.maybeLogPlacement(plan);
     return rebuild(out);
   }
 
@@ -63,7 +115,17 @@ export class Session {
   runSync(fetches: Fetches, feeds?: Feeds): unknown {
     const { plan, feedHandles, rebuild } = this.prepare(fetches, feeds);
     const out = native.runPlan(plan.native, this.liveStore(), feedHandles);
+    this.maybeLogPlacement(plan);
     return rebuild(out);
+  }
+
+  /** logDevicePlacement: "node: (op): device" per step, once per compiled plan (to stderr). */
+  private maybeLogPlacement(plan: CompiledPlan): void {
+    if (!this.logPlacement || plan.logged) return;
+    plan.logged = true;
+    for (const r of native.planPlacement(plan.native)) {
+      console.error(`${r.node}: (${r.op}): ${r.device}`);
+    }
   }
 
   /** Releases the variables; the session cannot run afterwards. */
@@ -113,7 +175,8 @@ export class Session {
     let plan = this.plans.get(key);
     if (!plan) {
       const spec = compilePlan(tensors, targets, feedPairs.map(([t]) => t));
-      plan = { native: native.createPlan(spec), feedOrder: feedPairs.map(([t]) => t) };
+      const feedOrder = feedPairs.map(([t]) => t);
+      plan = { native: native.createPlan(spec), feedOrder, logged: false };
       this.plans.set(key, plan);
     }
     const feedHandles = feedPairs.map(([, h]) => h);

@@ -47,6 +47,11 @@ export interface CheckOpOptions {
   name?: string;
   /** Random op: values differ between eager and graph runs (other counters); compare shapes. */
   random?: boolean;
+  /** Only the CPU-vs-CUDA comparison (large sizes for tails and many blocks; skipped on CPUs). */
+  cudaOnly?: boolean;
+  /** CPU vs CUDA tolerances (float32) when they must differ from atol/rtol, with a reason. */
+  cudaAtol?: number;
+  cudaRtol?: number;
 }
 
 function sampleInputs(o: CheckOpOptions): Float64Array[] {
@@ -106,23 +111,30 @@ function forward(o: CheckOpOptions, float: 'float32' | 'float64', transpose: boo
 export function checkOp(op: string, o: CheckOpOptions): void {
   const label = o.name ?? `${op} ${o.shapes.map((s) => `[${s}]`).join(' ')}${o.transpose ? ' (transposed)' : ''}`;
   describe(label, () => {
-    it('forward float32 vs reference', () => tf.tidy(() => withEager(() => forward(o, 'float32', !!o.transpose))));
-    it('forward float64 vs reference', () => tf.tidy(() => withEager(() => forward(o, 'float64', !!o.transpose))));
-    if (!o.forwardOnly) {
-      it('gradient: analytic vs finite differences (float64)', () =>
-        withEager(() => {
-          const values = sampleInputs(o).map((v, i) => roundTo(v, dtypeOf(o, i, 'float64')));
-          const dtypes = values.map((_, i) => dtypeOf(o, i, 'float64'));
-          gradcheck(o.fn, values, o.shapes, dtypes, { wrt: o.wrt, atol: o.gradAtol, rtol: o.gradRtol });
-        }));
-    }
-    it('graph mode: forward and tf.gradients match eager (float64)', () => graphCheck(o));
+    if (!o.cudaOnly) cpuChecks(o);
     describe.runIf(hasCuda)('cpu vs cuda', () => {
-      it('forward and gradients match', () => {
-        throw new Error('CUDA comparison is not implemented yet (the CUDA backend issue)');
-      });
+      if (hasCuda && !tf.cuda.hasKernel(op)) {
+        it.skip(`${op} has no CUDA kernel: it runs on the CPU`, () => {});
+      } else {
+        it('forward and gradients match (float32, same inputs)', () => withEager(() => cudaCheck(o)));
+      }
     });
   });
+}
+
+/** Reference (float32 and float64), finite-difference gradients, graph mode vs eager. */
+function cpuChecks(o: CheckOpOptions): void {
+  it('forward float32 vs reference', () => tf.tidy(() => withEager(() => forward(o, 'float32', !!o.transpose))));
+  it('forward float64 vs reference', () => tf.tidy(() => withEager(() => forward(o, 'float64', !!o.transpose))));
+  if (!o.forwardOnly) {
+    it('gradient: analytic vs finite differences (float64)', () =>
+      withEager(() => {
+        const values = sampleInputs(o).map((v, i) => roundTo(v, dtypeOf(o, i, 'float64')));
+        const dtypes = values.map((_, i) => dtypeOf(o, i, 'float64'));
+        gradcheck(o.fn, values, o.shapes, dtypes, { wrt: o.wrt, atol: o.gradAtol, rtol: o.gradRtol });
+      }));
+  }
+  it('graph mode: forward and tf.gradients match eager (float64)', () => graphCheck(o));
 }
 
 /**
@@ -179,6 +191,59 @@ function graphCheck(o: CheckOpOptions): void {
   } finally {
     if (was) tf.enableEagerExecution();
   }
+}
+
+/** Forward values and analytic gradients (seeded with the same random projection) on one device. */
+function runOn(o: CheckOpOptions, device: 'cpu' | 'cuda:0', values: Float64Array[], dtypes: tf.DType[], wrt: number[]) {
+  return tf.device(device, () =>
+    tf.tidy(() => {
+      // Transposed inputs are made on the device (a strided device view); others are copied.
+      const xs = values.map((v, i) => {
+        const x = makeInput(v, o.shapes[i], dtypes[i], !!o.transpose);
+        return x.device === device ? x : x.to(device);
+      });
+      const tape = new tf.GradientTape();
+      const ys = [tape.record(() => {
+        tape.watch(wrt.map((i) => xs[i]));
+        return o.fn(...xs);
+      })].flat();
+      const next = rng(99);
+      const diff = ys.filter((y) => y.dtype === 'float32');
+      const seeds = diff.map((y) => tf.constant(Array.from(uniform(y.size, -1, 1, next)), 'float32', y.shape));
+      const grads = wrt.length && diff.length ? tape.gradient(diff, wrt.map((i) => xs[i]), seeds) : [];
+      return {
+        devices: ys.map((y) => y.device),
+        shapes: ys.map((y) => y.shape),
+        out: ys.map((y) => Array.from(y.dataSync() as ArrayLike<number>)),
+        grads: grads.map((g) => (g ? Array.from(g.dataSync() as ArrayLike<number>) : null)),
+      };
+    }),
+  );
+}
+
+/**
+ * The same float32 inputs through the CPU kernels and the CUDA kernels: outputs and gradients
+ * agree within atol + rtol·|cpu| (gradients 10x looser: they chain several kernels).
+ */
+function cudaCheck(o: CheckOpOptions): void {
+  const values = sampleInputs(o).map((v, i) => roundTo(v, dtypeOf(o, i, 'float32')));
+  const dtypes = values.map((_, i) => dtypeOf(o, i, 'float32'));
+  const wrt = o.forwardOnly ? [] : o.wrt ?? dtypes.map((d, i) => (d === 'float32' ? i : -1)).filter((i) => i >= 0);
+  const cpu = runOn(o, 'cpu', values, dtypes, wrt);
+  const gpu = runOn(o, 'cuda:0', values, dtypes, wrt);
+  expect(gpu.devices, 'outputs of the cuda:0 run live on the GPU').toContain('cuda:0');
+  expect(gpu.shapes, 'output shapes').toEqual(cpu.shapes);
+  if (o.random) return;   // other counters: compared bit for bit in test/cuda/random.test.ts
+  const atol = o.cudaAtol ?? o.atol ?? 1e-5;
+  const rtol = o.cudaRtol ?? o.rtol ?? 1e-4;
+  gpu.out.forEach((v, k) => expectClose(v, cpu.out[k], { atol, rtol }, `cuda output ${k}`));
+  gpu.grads.forEach((g, j) => {
+    if (!g || !cpu.grads[j]) {
+      expect(g === null, `cuda gradient ${j} is null exactly when the CPU's is`).toBe(cpu.grads[j] === null);
+      return;
+    }
+    expectClose(g, cpu.grads[j]!, { atol: atol * 10, rtol: rtol * 10 }, `cuda gradient of input ${wrt[j]}`);
+  });
 }
 
 /** Runs fn in eager mode, restoring the previous mode afterwards. */
