@@ -3,6 +3,7 @@
  * a variable scope of that name (variables through tf.getVariable, so `reuse` works as in TF),
  * activations given as functions or names, and regularizers feeding REGULARIZATION_LOSSES.
  */
+import { shapeString } from '../dtype.js';
 import { executingEagerly } from '../engine.js';
 import type { Graph } from '../graph/graph.js';
 import { getDefaultGraph } from '../graph/graph.js';
@@ -92,14 +93,14 @@ export function l1Regularizer(scale: number): Regularizer {
 
 /** `conv2d 'conv1' (inputs [?,28,28,1])`: how errors name a layer, with its input's shape. */
 export function layerLabel(kind: string, name: string, inputs: Tensor): string {
-  return `${kind} '${name}' (inputs [${inputs.shape.map((d) => d ?? '?').join(',')}])`;
+  return `${kind} '${name}' (inputs ${shapeString(inputs.shape)})`;
 }
 
 /** The static size of a dimension, or an Error naming the layer. */
 export function knownDim(x: Tensor, axis: number, layer: string, what: string): number {
   const d = x.shape[axis < 0 ? x.shape.length + axis : axis];
   if (d === null || d === undefined) {
-    throw new Error(`${layer}: the ${what} of the input must be known at graph construction, got shape [${x.shape.map((v) => v ?? '?')}]`);
+    throw new Error(`${layer}: the ${what} of the input must be known at graph construction, got shape ${shapeString(x.shape)}`);
   }
   return d;
 }

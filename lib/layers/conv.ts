@@ -1,4 +1,5 @@
 /** tf.layers.conv2d, conv2dTranspose, maxPooling2d, averagePooling2d (NHWC, filters HWIO). */
+import { shapeString } from '../dtype.js';
 import { glorotUniformInitializer, zerosInitializer } from '../graph/initializers.js';
 import type { Initializer } from '../graph/initializers.js';
 import type { Tensor } from '../tensor.js';
@@ -48,7 +49,7 @@ export function conv2d(inputs: Tensor, opts: Conv2DOptions): Tensor {
   const name = layerName('conv2d', opts.name);
   const layer = layerLabel('conv2d', name, inputs);
   checkFloat(inputs, 'inputs', layer);
-  if (inputs.shape.length !== 4) throw new Error(`${layer}: inputs must be NHWC (rank 4), got shape [${inputs.shape.map((d) => d ?? '?')}]`);
+  if (inputs.shape.length !== 4) throw new Error(`${layer}: inputs must be NHWC (rank 4), got shape ${shapeString(inputs.shape)}`);
   if (!Number.isInteger(opts.filters) || opts.filters <= 0) throw new Error(`${layer}: filters must be a positive integer, got ${opts.filters}`);
   const [kh, kw] = pair(opts.kernelSize, 'kernelSize', layer);
   const [sh, sw] = pair(opts.strides ?? 1, 'strides', layer);
@@ -95,7 +96,7 @@ export function conv2dTranspose(inputs: Tensor, opts: Conv2DOptions): Tensor {
   const name = layerName('conv2d_transpose', opts.name);
   const layer = layerLabel('conv2dTranspose', name, inputs);
   checkFloat(inputs, 'inputs', layer);
-  if (inputs.shape.length !== 4) throw new Error(`${layer}: inputs must be NHWC (rank 4), got shape [${inputs.shape.map((d) => d ?? '?')}]`);
+  if (inputs.shape.length !== 4) throw new Error(`${layer}: inputs must be NHWC (rank 4), got shape ${shapeString(inputs.shape)}`);
   const [kh, kw] = pair(opts.kernelSize, 'kernelSize', layer);
   const [sh, sw] = pair(opts.strides ?? 1, 'strides', layer);
   const padding = paddingOf(opts.padding, layer);

@@ -1,4 +1,5 @@
 /** tf.layers.dense, flatten and dropout (TF 1.x functional layers). */
+import { shapeString } from '../dtype.js';
 import { glorotUniformInitializer, zerosInitializer } from '../graph/initializers.js';
 import type { Initializer } from '../graph/initializers.js';
 import type { TensorLike } from '../convert.js';
@@ -69,7 +70,7 @@ export function denseApply(
     // [..., in] → [-1, in] · kernel → [..., units]
     const lead = inputs.shape.slice(0, -1).map((d) => (d === null ? -1 : d));
     if (lead.filter((d) => d === -1).length > 1) {
-      const shown = `[${inputs.shape.map((d) => d ?? '?')}]`;
+      const shown = `${shapeString(inputs.shape)}`;
       throw new Error(`${layer}: at most one unknown leading dimension is supported, got ${shown}`);
     }
     y = reshape(matmul(reshape(inputs, [-1, inDim]), kernel), [...lead, units]);

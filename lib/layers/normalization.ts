@@ -8,6 +8,7 @@
  *   const updates = tf.getCollection(tf.GraphKeys.UPDATE_OPS);
  *   const train = tf.controlDependencies(updates, () => opt.minimize(loss));
  */
+import { shapeString } from '../dtype.js';
 import { executingEagerly } from '../engine.js';
 import { getDefaultGraph } from '../graph/graph.js';
 import type { Initializer } from '../graph/initializers.js';
@@ -53,7 +54,7 @@ export function batchNormalization(inputs: Tensor, opts: BatchNormOptions = {}):
   const rank = inputs.shape.length;
   const axis = opts.axis ?? -1;
   if (axis !== -1 && axis !== rank - 1) throw new Error(`${layer}: only the last (channel) axis is supported, got axis ${axis}`);
-  if (rank !== 2 && rank !== 4) throw new Error(`${layer}: inputs must have rank 2 or 4 (NHWC), got [${inputs.shape.map((d) => d ?? '?')}]`);
+  if (rank !== 2 && rank !== 4) throw new Error(`${layer}: inputs must have rank 2 or 4 (NHWC), got ${shapeString(inputs.shape)}`);
   const c = knownDim(inputs, -1, layer, 'channel dimension');
   const momentum = opts.momentum ?? 0.99;
   const epsilon = opts.epsilon ?? 1e-3;

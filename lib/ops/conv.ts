@@ -2,6 +2,7 @@
  * Convolutions (NHWC input, HWIO filters, as TensorFlow): conv2d, conv2dTranspose, conv1d, and
  * biasAdd / batchNormalization. CPU kernels are im2col + the GEMM (cpp/cpu/conv.cpp).
  */
+import { shapeString } from '../dtype.js';
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
 import { runOp } from '../engine.js';
@@ -90,7 +91,7 @@ export function biasAdd(value: TensorLike, bias: TensorLike, opts: { dataFormat?
   nhwcOnly(opts.dataFormat, 'biasAdd');
   const c = x.shape[x.shape.length - 1];
   if (b.shape.length !== 1 || x.shape.length < 2 || (c !== null && b.shape[0] !== null && c !== b.shape[0])) {
-    throw new Error(`biasAdd: bias must be a vector matching the last dimension of value: value [${x.shape.map((d) => d ?? '?')}], bias [${b.shape.map((d) => d ?? '?')}]`);
+    throw new Error(`biasAdd: bias must be a vector matching the last dimension of value: value ${shapeString(x.shape)}, bias ${shapeString(b.shape)}`);
   }
   return add(x, b);
 }

@@ -1,11 +1,13 @@
 /** Argument normalisation shared by the conv and pooling wrappers (not part of the API). */
 
+import { shapeString } from '../dtype.js';
+
 export type Padding = 'SAME' | 'VALID' | 'same' | 'valid';
 
 /** `op (input [1,8,8,3], filter [3,3,3,2])`: the label argument errors carry, so they name the
  * shapes involved as the native kernels' errors do. */
 export function opWithShapes(op: string, shapes: Record<string, readonly (number | null)[]>): string {
-  const parts = Object.entries(shapes).map(([k, s]) => `${k} [${s.map((d) => d ?? '?').join(',')}]`);
+  const parts = Object.entries(shapes).map(([k, s]) => `${k} ${shapeString(s)}`);
   return `${op} (${parts.join(', ')})`;
 }
 
