@@ -103,20 +103,9 @@ void cos_forward_cpu(OpCall & c) { run_unary(c, [](auto v) { return std::cos(v);
 void tanh_forward_cpu(OpCall & c) { run_unary(c, [](auto v) { return std::tanh(v); }); }
 void sigmoid_forward_cpu(OpCall & c) { run_unary(c, [](auto v) { return stable_sigmoid(v); }); }
 
-// Comparisons written so that NaN falls through to x (NaN < 0 and NaN > 6 are false).
-void relu_forward_cpu(OpCall & c) {
-    run_unary(c, [](auto v) { return v < decltype(v)(0) ? decltype(v)(0) : v; });
-}
-void relu6_forward_cpu(OpCall & c) {
-    run_unary(c, [](auto v) {
-        using T = decltype(v);
-        return v < T(0) ? T(0) : (v > T(6) ? T(6) : v);
-    });
-}
-// expm1 rather than exp(x) - 1: accurate for small negative x.
-void elu_forward_cpu(OpCall & c) {
-    run_unary(c, [](auto v) { return v < decltype(v)(0) ? std::expm1(v) : v; });
-}
+void relu_forward_cpu(OpCall & c) { run_unary(c, [](auto v) { return relu_of(v); }); }
+void relu6_forward_cpu(OpCall & c) { run_unary(c, [](auto v) { return relu6_of(v); }); }
+void elu_forward_cpu(OpCall & c) { run_unary(c, [](auto v) { return elu_of(v); }); }
 void selu_forward_cpu(OpCall & c) {
     run_unary(c, [](auto v) {
         using T = decltype(v);

@@ -3,6 +3,7 @@
 // Inputs contiguous, outputs preallocated with x's dtype and shape.
 #pragma once
 #include "ops/op_table.h"
+#include <cmath>
 
 namespace nf::cpu {
 
@@ -45,13 +46,21 @@ void sin_backward_cpu(OpCall & call);         // (dy, x)
 void cos_backward_cpu(OpCall & call);         // (dy, x)
 void tanh_backward_cpu(OpCall & call);        // (dy, y)
 void sigmoid_backward_cpu(OpCall & call);     // (dy, y)
-void relu_backward_cpu(OpCall & call);        // (dy, x)
-void relu6_backward_cpu(OpCall & call);       // (dy, x)
+void relu_backward_cpu(OpCall & call);        // (dy, x) or (dy, y): the same mask
+void relu6_backward_cpu(OpCall & call);       // (dy, x) or (dy, y): the same mask
 void elu_backward_cpu(OpCall & call);         // (dy, y)
 void selu_backward_cpu(OpCall & call);        // (dy, y)
 void leaky_relu_backward_cpu(OpCall & call);  // (dy, x), attr alpha
 void softplus_backward_cpu(OpCall & call);    // (dy, x)
 void softsign_backward_cpu(OpCall & call);    // (dy, x)
+
+// The activations fused into other kernels' epilogues (conv2d + bias + activation) use these
+// same scalar functions, so fused and unfused graphs give identical values. Comparisons are
+// written so that NaN falls through to x (NaN < 0 and NaN > 6 are false).
+template <typename T> inline T relu_of(T v) { return v < T(0) ? T(0) : v; }
+template <typename T> inline T relu6_of(T v) { return v < T(0) ? T(0) : (v > T(6) ? T(6) : v); }
+// expm1 rather than exp(x) - 1: accurate for small negative x.
+template <typename T> inline T elu_of(T v) { return v < T(0) ? std::expm1(v) : v; }
 
 // SELU constants (TensorFlow's, from Klambauer et al. 2017).
 constexpr double kSeluAlpha = 1.6732632423543772;

@@ -118,7 +118,7 @@ export function clipByValue(t: TensorLike, clipValueMin: TensorLike, clipValueMa
 
 // ---------------------------------------------------------------- gradients
 
-/** dx summed back to x's shape (the shared rule in broadcast.ts). */
+/** dx summed back to x's shape, given the operands x was broadcast with (broadcast.ts). */
 const unbroadcast = sumToShape;
 
 /** Gradients only for float operands (integer ops have none, as in TF). */
@@ -127,15 +127,15 @@ const floatGrad =
   (dys: Tensor[], { inputs: [a, b], outputs: [y] }: { inputs: Tensor[]; outputs: Tensor[] }) =>
     isFloatDType(a.dtype) ? fn(dys[0], a, b, y) : [null, null];
 
-registerGrad('add', floatGrad((dy, a, b) => [unbroadcast(dy, a), unbroadcast(dy, b)]));
-registerGrad('sub', floatGrad((dy, a, b) => [unbroadcast(dy, a), neg(unbroadcast(dy, b))]));
-registerGrad('mul', floatGrad((dy, a, b) => [unbroadcast(mul(dy, b), a), unbroadcast(mul(dy, a), b)]));
+registerGrad('add', floatGrad((dy, a, b) => [unbroadcast(dy, a, b), unbroadcast(dy, b, a)]));
+registerGrad('sub', floatGrad((dy, a, b) => [unbroadcast(dy, a, b), neg(unbroadcast(dy, b, a))]));
+registerGrad('mul', floatGrad((dy, a, b) => [unbroadcast(mul(dy, b), a, b), unbroadcast(mul(dy, a), b, a)]));
 // d(a/b)/db = −a/b² = −(1/b)·y, so the forward output saves a division.
 registerGrad(
   'div',
   floatGrad((dy, a, b, y) => {
     const da = div(dy, b);
-    return [unbroadcast(da, a), neg(unbroadcast(mul(da, y), b))];
+    return [unbroadcast(da, a, b), neg(unbroadcast(mul(da, y), b, a))];
   }),
 );
 // NOTE: d/db = dy·y·log(a) only where a > 0, else 0 (as TF); log sees 1 there, so no NaN leaks.
@@ -145,7 +145,7 @@ registerGrad(
     const da = mul(dy, mul(b, pow(a, sub(b, 1))));
     const positive = greater(a, 0);
     const logA = where(positive, log(where(positive, a, 1)), 0);
-    return [unbroadcast(da, a), unbroadcast(mul(mul(dy, y), logA), b)];
+    return [unbroadcast(da, a, b), unbroadcast(mul(mul(dy, y), logA), b, a)];
   }),
 );
 // NOTE: ties go to a (a >= b for maximum, a <= b for minimum), as TF.
@@ -153,26 +153,26 @@ registerGrad(
   'maximum',
   floatGrad((dy, a, b) => {
     const pickA = greaterEqual(a, b);
-    return [unbroadcast(where(pickA, dy, 0), a), unbroadcast(where(pickA, 0, dy), b)];
+    return [unbroadcast(where(pickA, dy, 0), a, b), unbroadcast(where(pickA, 0, dy), b, a)];
   }),
 );
 registerGrad(
   'minimum',
   floatGrad((dy, a, b) => {
     const pickA = lessEqual(a, b);
-    return [unbroadcast(where(pickA, dy, 0), a), unbroadcast(where(pickA, 0, dy), b)];
+    return [unbroadcast(where(pickA, dy, 0), a, b), unbroadcast(where(pickA, 0, dy), b, a)];
   }),
 );
 registerGrad(
   'squared_difference',
   floatGrad((dy, a, b) => {
     const d = mul(dy, sub(a, b));
-    return [unbroadcast(mul(d, 2), a), unbroadcast(mul(d, -2), b)];
+    return [unbroadcast(mul(d, 2), a, b), unbroadcast(mul(d, -2), b, a)];
   }),
 );
 registerGrad('where', (dys, { inputs: [c, a, b] }) => {
   if (!isFloatDType(a.dtype)) return [null, null, null];
-  return [null, unbroadcast(where(c, dys[0], 0), a), unbroadcast(where(c, 0, dys[0]), b)];
+  return [null, unbroadcast(where(c, dys[0], 0), a, c, b), unbroadcast(where(c, 0, dys[0]), b, c, a)];
 });
 // As TF's ClipByValue gradient: t gets dy where lo <= t <= hi, lo where t < lo, hi where t > hi.
 registerGrad('clip_by_value', (dys, { inputs: [t, lo, hi] }) => {
@@ -181,9 +181,9 @@ registerGrad('clip_by_value', (dys, { inputs: [t, lo, hi] }) => {
   const below = less(t, lo);
   const above = greater(t, hi);
   return [
-    unbroadcast(where(logicalOr(below, above), 0, dy), t),
-    unbroadcast(where(below, dy, 0), lo),
-    unbroadcast(where(above, dy, 0), hi),
+    unbroadcast(where(logicalOr(below, above), 0, dy), t, lo, hi),
+    unbroadcast(where(below, dy, 0), lo, t, hi),
+    unbroadcast(where(above, dy, 0), hi, t, lo),
   ];
 });
 registerNonDifferentiable(

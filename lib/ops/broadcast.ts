@@ -13,12 +13,30 @@ export function sumToShapeOf(dy: Tensor, like: Tensor): Tensor {
 }
 
 /**
- * The gradient of a broadcast input: dy itself when the static shapes already match, else dy
+ * The gradient of a broadcast input: dy itself when x surely had the result's shape, else dy
  * summed down to x's run-time shape. Every op with broadcasting inputs ends its gradient here.
+ * `others` are the operands x was broadcast with: they let an unknown dimension of x count as
+ * kept when none of them can have stretched it (graph mode with an unknown batch: the gradient of
+ * biasAdd's input is then dy itself, not a sum that would also read the input's value).
  */
-export function sumToShape(dy: Tensor, x: Tensor): Tensor {
-  const same = dy.shape.length === x.shape.length && dy.shape.every((d, i) => d !== null && d === x.shape[i]);
-  return same ? dy : sumToShapeOf(dy, x);
+export function sumToShape(dy: Tensor, x: Tensor, ...others: Tensor[]): Tensor {
+  return keepsShape(dy, x, others) ? dy : sumToShapeOf(dy, x);
+}
+
+/** Whether broadcasting x with `others` (to dy's shape) surely left x's shape unchanged. */
+function keepsShape(dy: Tensor, x: Tensor, others: Tensor[]): boolean {
+  const rank = x.shape.length;
+  if (dy.shape.length !== rank) return false;
+  return x.shape.every((d, i) => {
+    if (d !== null && d === dy.shape[i]) return true;
+    if (d !== null && d !== 1) return true;   // broadcasting only ever stretches size-1 dims
+    if (others.length === 0) return false;
+    // d is 1 or unknown: kept if no other operand has this dim, or has it as a static 1.
+    return others.every((o) => {
+      const j = i - (rank - o.shape.length);
+      return j < 0 || o.shape[j] === 1;
+    });
+  });
 }
 
 /** Repeats x along broadcast dimensions up to the shape of `like`. */

@@ -93,8 +93,11 @@ export function leakyRelu(features: TensorLike, alpha = 0.2): Tensor {
 // Backward kernels taking the forward input x, and those taking the forward output y (cheaper:
 // exp, sqrt, rsqrt, reciprocal reuse y; tanh, sigmoid, elu, selu avoid a second exp).
 // NOTE: at the kinks the gradient is 0 (relu, abs at 0; relu6 at 0 and 6), as TensorFlow.
-const FROM_X = ['abs', 'log', 'log1p', 'square', 'sin', 'cos', 'relu', 'relu6', 'softplus', 'softsign'];
-const FROM_Y = ['exp', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'sigmoid', 'elu', 'selu'];
+// relu and relu6 take their mask from y, as TF's ReluGrad/Relu6Grad do (y > 0 iff x > 0, and
+// 0 < y < 6 iff 0 < x < 6): the pre-activation then has no reader but the activation, so the
+// graph can fuse conv2d + bias + activation in training too (lib/graph/fuse.ts).
+const FROM_X = ['abs', 'log', 'log1p', 'square', 'sin', 'cos', 'softplus', 'softsign'];
+const FROM_Y = ['exp', 'sqrt', 'rsqrt', 'reciprocal', 'tanh', 'sigmoid', 'relu', 'relu6', 'elu', 'selu'];
 for (const op of FROM_X) {
   registerGrad(op, (dys, { inputs }) => [runOp(`${op}_backward`, [dys[0], inputs[0]])[0]]);
 }
