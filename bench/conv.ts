@@ -1,7 +1,8 @@
 /**
  * Per-op conv timings at the MNIST ConvNet's shapes (batch 50), one JSON line each: conv2d
  * forward, backward-input and backward-filter in GFLOP/s and as a fraction of the machine's sgemm
- * (1024³, BLAS path) measured in the same run; max pooling forward and backward in ms.
+ * (1024³, BLAS path) measured in the same run; conv2d + bias + ReLU as three ops and as the fused
+ * kernel the graph substitutes (lib/graph/fuse.ts); max pooling forward and backward in ms.
  * Each figure is the best of several repetitions after a warm-up (shared, noisy machines).
  */
 import * as tf from 'nodeflow';
@@ -40,6 +41,13 @@ export function benchConv(): void {
           of_sgemm: +(gflops / sgemm).toFixed(3),
         }));
       }
+      const bias = tf.randomUniform([fs[3]]);
+      const unfused = bestMs(() => tf.tidy(() => tf.nn.relu(tf.add(runOp('conv2d', [x, f], SAME)[0], bias))).dispose(), 10);
+      const fused = bestMs(() => runOp('fused_conv2d', [x, f, bias], { ...SAME, activation: 'relu' })[0].dispose(), 10);
+      console.log(JSON.stringify({
+        workload: 'conv2d_bias_relu', layer, unfused_ms: +unfused.toFixed(3), fused_ms: +fused.toFixed(3),
+        saved_ms: +(unfused - fused).toFixed(3),
+      }));
       const pool = { ksize: [2, 2], strides: [2, 2], padding: 'SAME' };
       const relu = tf.nn.relu(dy);
       const pooled = runOp('max_pool', [relu], pool)[0];

@@ -2,6 +2,7 @@
 // after every CPU family has registered (op_table.cpp). An op listed here runs on the GPU;
 // any other op runs on the CPU with its inputs copied there (ops/placement.cpp).
 #include "cpu/broadcast.h"
+#include "cpu/conv.h"
 #include "cpu/shape.h"
 #include "cuda/kernels.h"
 #include <cctype>
@@ -164,6 +165,7 @@ void register_index_shape() {
 void register_conv() {
     using namespace cuda;
     set_cuda_kernel("conv2d", conv2d_forward_cuda);
+    set_cuda_kernel("fused_conv2d", cpu::fused_conv2d_by_parts);   // device-agnostic composition
     set_cuda_kernel("conv2d_backward_input", conv2d_backward_input_cuda);
     set_cuda_kernel("conv2d_backward_filter", conv2d_backward_filter_cuda);
     set_cuda_kernel("max_pool", max_pool_forward_cuda);

@@ -15,7 +15,13 @@ struct Conv2DGeom {
 // Output size and padding for one axis; throws when the window does not fit (VALID).
 void conv_out_size(int64_t in, int64_t k, int64_t s, int64_t d, bool same, int64_t & out, int64_t & pad_before);
 
+// The activation fused_conv2d applies after its bias (attr `activation`: '', relu, relu6, elu).
+enum class FusedActivation { NONE, RELU, RELU6, ELU };
+FusedActivation fused_activation(const Attrs & a);   // throws on an unknown name
+
 void conv2d_forward_cpu(OpCall & call);
+void fused_conv2d_forward_cpu(OpCall & call);
+void fused_conv2d_by_parts(OpCall & call);   // conv2d, add, activation via dispatch (CUDA kernel)
 void conv2d_backward_input_cpu(OpCall & call);
 void conv2d_backward_filter_cpu(OpCall & call);
 void max_pool_forward_cpu(OpCall & call);

@@ -47,6 +47,19 @@ std::vector<TensorMeta> infer_conv2d(const std::vector<TensorMeta> & in, const A
     return {{in[0].dtype, {x[0], out_dim(x[1], f[0], s[0], d[0], same), out_dim(x[2], f[1], s[1], d[1], same), f[3]}}};
 }
 
+// fused_conv2d(x, filter, bias): conv2d's shape; bias is [out_channels] of the same dtype.
+std::vector<TensorMeta> infer_fused_conv2d(const std::vector<TensorMeta> & in, const Attrs & a) {
+    std::vector<TensorMeta> out = infer_conv2d({in[0], in[1]}, a);
+    const int64_t o = in[1].shape[3];
+    NF_CHECK(in[2].dtype == in[0].dtype, "bias is %s but the input is %s", dtype_name(in[2].dtype),
+             dtype_name(in[0].dtype));
+    NF_CHECK(in[2].shape.size() == 1 && (o < 0 || in[2].shape[0] < 0 || in[2].shape[0] == o),
+             "bias must be a vector of the filter's %lld output channels, got %s (filter %s)", (long long)o,
+             shape_str(in[2].shape).c_str(), shape_str(in[1].shape).c_str());
+    cpu::fused_activation(a);   // validates the name
+    return out;
+}
+
 // conv2d_backward_input(dy, filter[, like]): dx with like's shape or attr input_shape.
 std::vector<TensorMeta> infer_conv_bwd_input(const std::vector<TensorMeta> & in, const Attrs & a) {
     check_nhwc(in[0], "dy");
@@ -96,6 +109,7 @@ std::vector<TensorMeta> infer_pool_bwd(const std::vector<TensorMeta> & in, const
 
 void register_conv_ops() {
     register_op({"conv2d", 2, 2, infer_conv2d, cpu::conv2d_forward_cpu});
+    register_op({"fused_conv2d", 3, 3, infer_fused_conv2d, cpu::fused_conv2d_forward_cpu});
     register_op({"conv2d_backward_input", 2, 3, infer_conv_bwd_input, cpu::conv2d_backward_input_cpu});
     register_op({"conv2d_backward_filter", 3, 3, infer_conv_bwd_filter, cpu::conv2d_backward_filter_cpu});
     register_op({"max_pool", 1, 1, infer_pool, cpu::max_pool_forward_cpu});

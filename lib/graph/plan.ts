@@ -1,11 +1,13 @@
 /**
  * Compiles (fetches, feeds) into a native execution plan: prune the graph to what the fetches
  * need (stopping at fed tensors), order by creation (topological), give every value a slot,
- * and free each slot after its last use. One plan per signature, cached by the Session.
+ * fuse conv2d + bias + activation chains (fuse.ts), and free each slot after its last use. One
+ * plan per signature, cached by the Session.
  */
 import { shapeString } from '../dtype.js';
 import type { Attrs, NativeHandle } from '../native.js';
 import type { Tensor } from '../tensor.js';
+import { findFusions } from './fuse.js';
 import type { Operation } from './graph.js';
 import { SPECIAL_TYPES } from './graph.js';
 import { isStateful } from './op_traits.js';
@@ -46,6 +48,7 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
     stack.push(...op.controlInputs);
   }
   const order = [...needed].sort((a, b) => a.id - b.id);
+  const fusions = findFusions(order, new Set([...fetchTensors.map((t) => t.id), ...fedIds]));
 
   let numSlots = 0;
   const slotOf = new Map<number, number>();
@@ -72,6 +75,13 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
   for (const op of order) {
     const device = op.device ?? '';
     const base = { node: op.name, attrs: {}, stateful: false, free: [] as number[], device };
+    if (fusions.absorbed.has(op)) continue;
+    const fused = fusions.at.get(op);
+    if (fused) {
+      const inputs = fused.inputs.map((t) => inSlot(t, op));
+      steps.push({ ...base, node: fused.node, kind: 'op', op: fused.op, attrs: fused.attrs, inputs, outputs: [outSlot(fused.output)] });
+      continue;
+    }
     switch (op.type) {
       case 'const':
         consts.push({ slot: outSlot(op.outputs[0]), value: op.extra.value!.nativeHandle('const') });

@@ -1,6 +1,8 @@
 /**
  * Convolutions (NHWC input, HWIO filters, as TensorFlow): conv2d, conv2dTranspose, conv1d, and
- * biasAdd / batchNormalization. CPU kernels are im2col + the GEMM (cpp/cpu/conv.cpp).
+ * biasAdd / batchNormalization, and fusedConv2d (conv2d + bias + activation in one kernel, which
+ * the graph substitutes for that pattern: lib/graph/fuse.ts). CPU kernels are im2col + the GEMM
+ * (cpp/cpu/conv.cpp).
  */
 import { shapeString } from '../dtype.js';
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
@@ -9,6 +11,7 @@ import { runOp } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul, sub } from './binary.js';
 import { asTensor, checkFloat } from './checks.js';
+import { reduceSum } from './reduce.js';
 import { expandDims, squeeze } from './shape.js';
 import { rsqrt } from './unary.js';
 import type { Padding } from './conv_args.js';
@@ -43,6 +46,41 @@ export function conv2d(
     padding: paddingName(padding, at),
   };
   return runOp('conv2d', [x, f], attrs)[0];
+}
+
+/** Activations fusedConv2d applies after the bias ('' = none). */
+export const FUSED_ACTIVATIONS = ['', 'relu', 'relu6', 'elu'] as const;
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
+
+/**
+ * activation(conv2d(input, filter) + bias) in one kernel (TF's internal _FusedConv2D): the bias
+ * and activation are applied to each block of output rows while it is still in cache. Graphs
+ * need not call it: a Session run rewrites conv2d → biasAdd → relu/relu6/elu into it.
+ */
+export function fusedConv2d(
+  input: TensorLike,
+  filter: TensorLike,
+  bias: TensorLike,
+  strides: number | number[],
+  padding: Padding,
+  opts: { dilations?: number | number[]; activation?: FusedActivation } = {},
+): Tensor {
+  const x = asTensor(input, 'input', 'fusedConv2d');
+  const f = asTensor(filter, 'filter', 'fusedConv2d', x.dtype);
+  const b = asTensor(bias, 'bias', 'fusedConv2d', x.dtype);
+  checkFloat(x, 'input', 'fusedConv2d');
+  const at = opWithShapes('fusedConv2d', { input: x.shape, filter: f.shape, bias: b.shape });
+  const activation = opts.activation ?? '';
+  if (!FUSED_ACTIVATIONS.includes(activation)) {
+    throw new Error(`${at}: activation must be one of ${FUSED_ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got '${activation}'`);
+  }
+  const attrs = {
+    strides: spatialPair(strides, 1, 'strides', at),
+    dilations: spatialPair(opts.dilations, 1, 'dilations', at),
+    padding: paddingName(padding, at),
+    activation,
+  };
+  return runOp('fused_conv2d', [x, f, b], attrs)[0];
 }
 
 /**
@@ -113,6 +151,17 @@ registerGrad('conv2d', (dys, { inputs: [x, f], attrs }) => [
   runOp('conv2d_backward_input', [dys[0], f, x], attrs)[0],
   runOp('conv2d_backward_filter', [x, dys[0], f], attrs)[0],
 ]);
+// fused_conv2d: the activation's backward from the output (as the unfused relu/relu6/elu
+// gradients), then conv2d's gradients and the bias's sum over batch and space.
+registerGrad('fused_conv2d', (dys, { inputs: [x, f], outputs: [y], attrs }) => {
+  const { activation, ...convAttrs } = attrs;
+  const dz = activation ? runOp(`${String(activation)}_backward`, [dys[0], y])[0] : dys[0];
+  return [
+    runOp('conv2d_backward_input', [dz, f, x], convAttrs)[0],
+    runOp('conv2d_backward_filter', [x, dz, f], convAttrs)[0],
+    reduceSum(dz, [0, 1, 2]),
+  ];
+});
 // conv2d_backward_input is linear in dy and in the filter (used by conv2dTranspose).
 registerGrad('conv2d_backward_input', (dys, { inputs: [dy, f], attrs }) => {
   const { input_shape: _, ...convAttrs } = attrs;
