@@ -34,7 +34,7 @@ export {
 } from './graph/graph.js';
 export { Variable, GraphKeys, assign, assignAdd, assignSub, globalVariables, trainableVariables } from './graph/variables.js';
 export { variableScope, getVariable, getVariableScopeName, AUTO_REUSE } from './graph/variable_scope.js';
-export type { Reuse, GetVariableOptions } from './graph/variable_scope.js';
+export type { CustomGetter, Reuse, GetVariableOptions, VariableScopeOptions } from './graph/variable_scope.js';
 export * from './graph/initializers.js';
 export { noOp, group, variablesInitializer, globalVariablesInitializer } from './graph/control.js';
 export { gradients } from './graph/gradients.js';

@@ -1,7 +1,8 @@
 /**
  * tf.variableScope / tf.getVariable with TF 1.x reuse rules: creating an existing name is an
  * error unless reuse is set; reusing a missing one is an error unless reuse is AUTO_REUSE.
- * Reuse is inherited by nested scopes.
+ * Reuse is inherited by nested scopes, and so is a custom getter (TF's custom_getter: e.g. build
+ * an evaluation copy of a model that reads the moving averages of its weights).
  */
 import type { DType } from '../dtype.js';
 import { shapeString } from '../dtype.js';
@@ -15,10 +16,23 @@ import { Variable } from './variables.js';
 export const AUTO_REUSE = 'auto_reuse' as const;
 export type Reuse = boolean | typeof AUTO_REUSE;
 
+/**
+ * Wraps tf.getVariable inside a scope: called with the plain getter and getVariable's arguments,
+ * returns the variable to use (which may be another one, as ExponentialMovingAverage.average).
+ */
+export type CustomGetter = (getter: (name: string, opts?: GetVariableOptions) => Variable, name: string, opts: GetVariableOptions) => Variable;
+
+export interface VariableScopeOptions {
+  reuse?: Reuse;
+  initializer?: Initializer;
+  customGetter?: CustomGetter;
+}
+
 interface VarScope {
   name: string;
   reuse: Reuse;
   initializer?: Initializer;
+  customGetter?: CustomGetter;
 }
 
 // Per graph: the variable scope stack and the variables made by getVariable.
@@ -51,15 +65,17 @@ export function getVariableScopeName(): string {
  *
  *   tf.variableScope('fc1', () => tf.getVariable('W', { shape: [784, 300] }));
  *   tf.variableScope('fc1', () => tf.getVariable('W'), { reuse: true });   // same variable
+ *   // the same model again, reading the moving averages of its weights
+ *   tf.variableScope('model', () => net(x), { reuse: true, customGetter: (get, name, o) => ema.average(get(name, o))! });
  */
-export function variableScope<T>(name: string, fn: () => T, opts: { reuse?: Reuse; initializer?: Initializer } = {}): T {
+export function variableScope<T>(name: string, fn: () => T, opts: VariableScopeOptions = {}): T {
   if (!name || /[:\s]/.test(name)) throw new Error(`variableScope: bad scope name '${name}'`);
   const stack = scopeStack();
   const parent = stack[stack.length - 1];
   const full = parent && parent.name ? `${parent.name}/${name}` : name;
   // Reuse is sticky: once a parent reuses, children do too.
   const reuse: Reuse = parent?.reuse === true || parent?.reuse === AUTO_REUSE ? parent.reuse : opts.reuse ?? false;
-  stack.push({ name: full, reuse, initializer: opts.initializer ?? parent?.initializer });
+  stack.push({ name: full, reuse, initializer: opts.initializer ?? parent?.initializer, customGetter: nestGetters(parent?.customGetter, opts.customGetter) });
   const g = executingEagerly() ? null : getDefaultGraph();
   // The name scope gets a unique name per opening, as TF does (fc1, fc1_1 …).
   const opScope = g ? g.uniqueName(name, true) : null;
@@ -81,11 +97,30 @@ export interface GetVariableOptions {
   collections?: string[];
 }
 
+/** As TF nests custom getters: the inner scope's is called first, with a getter that goes
+ * through the outer scope's. */
+function nestGetters(outer?: CustomGetter, inner?: CustomGetter): CustomGetter | undefined {
+  if (!outer || !inner) return inner ?? outer;
+  return (getter, name, opts) => inner((n, o) => outer(getter, n, o ?? {}), name, opts);
+}
+
 /**
- * Gets or creates variable `scope/name` following the scope's reuse setting.
- * The default initializer is Glorot uniform for floats (as TF 1.x), zeros otherwise.
+ * Gets or creates variable `scope/name` following the scope's reuse setting (through the scope's
+ * custom getter, if it has one). The default initializer is Glorot uniform for floats (as TF
+ * 1.x), zeros otherwise.
  */
 export function getVariable(name: string, opts: GetVariableOptions = {}): Variable {
+  const stack = scopeStack();
+  const custom = stack[stack.length - 1]?.customGetter;
+  if (custom) {
+    const v = custom((n, o) => plainGetVariable(n, o ?? {}), name, opts);
+    if (!(v instanceof Variable)) throw new Error(`getVariable: the custom getter of scope '${getVariableScopeName()}' returned ${String(v)} for '${name}', not a tf.Variable`);
+    return v;
+  }
+  return plainGetVariable(name, opts);
+}
+
+function plainGetVariable(name: string, opts: GetVariableOptions): Variable {
   const stack = scopeStack();
   const scope = stack[stack.length - 1];
   const full = scope && scope.name ? `${scope.name}/${name}` : name;

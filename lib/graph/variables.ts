@@ -23,6 +23,7 @@ export const GraphKeys = {
   REGULARIZATION_LOSSES: 'regularization_losses',
   SUMMARIES: 'summaries',
   GLOBAL_STEP: 'global_step',
+  MOVING_AVERAGE_VARIABLES: 'moving_average_variables',
 } as const;
 
 let nextVarId = 1;
