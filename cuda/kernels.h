@@ -106,6 +106,7 @@ const char * matmul_engine_cuda(); // "cublas" or "builtin"
 
 // optim.cu
 void apply_gradient_descent_cuda(OpCall & c);
+void apply_moving_average_cuda(OpCall & c);
 void apply_momentum_cuda(OpCall & c);
 void apply_adagrad_cuda(OpCall & c);
 void apply_adadelta_cuda(OpCall & c);

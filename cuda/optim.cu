@@ -29,6 +29,12 @@ struct Gd { // var -= g·lr
         b.w[0][i] -= b.g[i] * s[0];
     }
 };
+struct MovingAverage { // var -= (var - value)·(1 - decay); s: decay
+    template <typename T>
+    __device__ void operator()(Bufs<T> & b, int64_t i, const T * s) const {
+        b.w[0][i] -= (b.w[0][i] - b.g[i]) * (T(1) - s[0]);
+    }
+};
 struct Momentum { // s: lr, momentum
     bool nesterov;
     template <typename T>
@@ -148,6 +154,7 @@ void apply_rms_prop_cuda(OpCall & c) { run(c, {0, 1, 2}, 7, {3, 4, 5, 6}, RmsPro
 void apply_centered_rms_prop_cuda(OpCall & c) {
     run(c, {0, 1, 2, 3}, 8, {4, 5, 6, 7}, CenteredRmsProp{});
 }
+void apply_moving_average_cuda(OpCall & c) { run(c, {0}, 2, {1}, MovingAverage{}); }
 void apply_adam_cuda(OpCall & c) {
     run(c, {0, 1, 2}, 9, {3, 4, 5, 6, 7, 8}, Adam{c.attrs.get_bool("use_nesterov", false)});
 }

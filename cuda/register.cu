@@ -121,6 +121,7 @@ void register_train() {
     using namespace cuda;
     set_cuda_kernel("matmul", matmul_forward_cuda);
     set_cuda_kernel("apply_gradient_descent", apply_gradient_descent_cuda);
+    set_cuda_kernel("apply_moving_average", apply_moving_average_cuda);
     set_cuda_kernel("apply_momentum", apply_momentum_cuda);
     set_cuda_kernel("apply_adagrad", apply_adagrad_cuda);
     set_cuda_kernel("apply_adadelta", apply_adadelta_cuda);

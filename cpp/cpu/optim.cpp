@@ -128,6 +128,12 @@ void adam_loop(T * __restrict var, T * __restrict m, T * __restrict v, const T *
     }
 }
 
+// As TF's assign_moving_average: variable -= (variable - value) * (1 - decay).
+template <typename T>
+void moving_average_loop(T * __restrict var, const T * __restrict x, int64_t n, T one_minus_decay) {
+    for (int64_t i = 0; i < n; i++) var[i] -= (var[i] - x[i]) * one_minus_decay;
+}
+
 // ---- typed bodies: input layout as in the op's signature (see cpp/ops/optim_ops.cpp)
 
 template <typename T> void gd(OpCall & c, const Tensor & g) {
@@ -214,6 +220,13 @@ template <typename T> void adam(OpCall & c, const Tensor & g) {
     });
 }
 
+template <typename T> void moving_average(OpCall & c, const Tensor & x) {
+    T * var = c.input(0).data<T>();
+    const T * xp = x.data<T>();
+    const T rate = T(1) - scalar<T>(c, 1);
+    chunks(x.numel(), [&](int64_t b, int64_t e) { moving_average_loop(var + b, xp + b, e - b, rate); });
+}
+
 // Checks the in-place buffers, densifies the gradient (input `grad`), runs the typed body and
 // returns the variable itself as the output (TF's ref output).
 template <void (*F32)(OpCall &, const Tensor &), void (*F64)(OpCall &, const Tensor &)>
@@ -249,5 +262,8 @@ void apply_centered_rms_prop_cpu(OpCall & c) {
                                                              {"var", "mg", "ms", "mom"});
 }
 void apply_adam_cpu(OpCall & c) { run<adam<float>, adam<double>>(c, 9, {0, 1, 2}, {"var", "m", "v"}); }
+void apply_moving_average_cpu(OpCall & c) {
+    run<moving_average<float>, moving_average<double>>(c, 2, {0}, {"var"});
+}
 
 } // namespace nf::cpu

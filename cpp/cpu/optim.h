@@ -12,4 +12,5 @@ void apply_adadelta_cpu(OpCall & call);
 void apply_rms_prop_cpu(OpCall & call);
 void apply_centered_rms_prop_cpu(OpCall & call);
 void apply_adam_cpu(OpCall & call);
+void apply_moving_average_cpu(OpCall & call);   // var -= (var - value) * (1 - decay)
 } // namespace nf::cpu

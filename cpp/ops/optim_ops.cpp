@@ -1,4 +1,4 @@
-// Optimizer update ops (TF 1.x Apply*; hyperparameters are scalar tensor inputs, as in
+// Optimizer update ops (TF 1.x Apply*, and the moving-average update; hyperparameters are scalar tensor inputs, as in
 // ResourceApply*, so they can be placeholders or decayed values). Each op updates input 0 (the
 // variable) and its slot inputs in place and returns the variable (no allocation). Shapes:
 // var, slots and grad agree (-1 dims are unknown at graph-build time); the rest are scalars.
@@ -61,6 +61,8 @@ const ApplySig kCenteredRmsProp{
 const ApplySig kAdam{{"var", "m", "v", "beta1_power", "beta2_power", "lr", "beta1", "beta2",
                       "epsilon", "grad"},
                      {1, 2, 9}, {"use_nesterov"}};
+// tf.train.ExponentialMovingAverage's update: var -= (var - value) * (1 - decay).
+const ApplySig kMovingAverage{{"var", "decay", "value"}, {2}, {}};
 
 template <const ApplySig & S>
 std::vector<TensorMeta> infer(const std::vector<TensorMeta> & in, const Attrs & attrs) {
@@ -92,6 +94,7 @@ void register_optim_ops() {
     reg("apply_centered_rms_prop", kCenteredRmsProp, infer<kCenteredRmsProp>,
         cpu::apply_centered_rms_prop_cpu);
     reg("apply_adam", kAdam, infer<kAdam>, cpu::apply_adam_cpu);
+    reg("apply_moving_average", kMovingAverage, infer<kMovingAverage>, cpu::apply_moving_average_cpu);
 }
 
 } // namespace nf

@@ -1,6 +1,7 @@
 /**
  * tf.train.ExponentialMovingAverage (TF 1.x): shadow variables that track the moving averages of
- * variables, shadow -= (1 - decay) · (shadow - variable) each time the apply() op runs.
+ * variables, shadow -= (shadow - variable) · (1 - decay) each time the apply() op runs (one fused
+ * pass per variable: apply_moving_average).
  * Evaluating a model with the averaged weights usually beats the last weights of a noisy
  * optimizer (TF's image models evaluate this way).
  *
@@ -14,10 +15,11 @@ import type { Operation } from '../graph/graph.js';
 import { getDefaultGraph, nameScope } from '../graph/graph.js';
 import type { CustomGetter } from '../graph/variable_scope.js';
 import { group } from '../graph/control.js';
-import { assignSub, GraphKeys, trainableVariables, Variable } from '../graph/variables.js';
-import { add, div, minimum, mul, sub } from '../ops/binary.js';
+import { GraphKeys, trainableVariables, Variable } from '../graph/variables.js';
+import { add, div, minimum } from '../ops/binary.js';
 import { cast } from '../ops/index_ops.js';
 import type { Tensor } from '../tensor.js';
+import { applyMovingAverage } from './training_ops.js';
 
 export interface ExponentialMovingAverageOptions {
   /** Steps so far (e.g. the global step): the decay is min(decay, (1 + n) / (10 + n)), so the
@@ -68,8 +70,7 @@ export class ExponentialMovingAverage {
       const decay = this.decayTensor();
       for (const v of vars) {
         const shadow = this.shadows.get(v)!;
-        const rate = typeof decay === 'number' ? 1 - decay : sub(1, cast(decay, v.dtype));
-        updates.push(assignSub(shadow, mul(sub(shadow, v), rate)));
+        updates.push(applyMovingAverage(shadow, typeof decay === 'number' ? decay : cast(decay, v.dtype), v));
       }
       return group(updates, 'update');
     });

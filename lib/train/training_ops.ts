@@ -91,8 +91,16 @@ export function applyAdam(
     [v, m, vv, beta1Power, beta2Power, lr, beta1, beta2, epsilon, grad], { use_nesterov: !!opts.useNesterov });
 }
 
+/**
+ * var -= (var - value) * (1 - decay): one step of an exponential moving average
+ * (tf.train.ExponentialMovingAverage's update, in one pass).
+ */
+export function applyMovingAverage(v: Tensor, decay: TensorLike, value: TensorLike): Tensor {
+  return apply('apply_moving_average', 'applyMovingAverage', ['var', 'decay', 'value'], [v, decay, value]);
+}
+
 // Updates are state changes, not functions of their inputs: gradients stop here (as TF).
 registerNonDifferentiable(
   'apply_gradient_descent', 'apply_momentum', 'apply_adagrad', 'apply_adadelta', 'apply_rms_prop',
-  'apply_centered_rms_prop', 'apply_adam',
+  'apply_centered_rms_prop', 'apply_adam', 'apply_moving_average',
 );

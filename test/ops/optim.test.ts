@@ -31,9 +31,17 @@ interface Spec {
   perStep?: (h: Record<string, number>, t: number) => Record<string, number>;
 }
 
+const isGrad = (k: string) => k === 'grad' || k === 'delta' || k === 'value';
+
 const adamPowers = (h: Record<string, number>, t: number) => ({ beta1_power: h.beta1 ** t, beta2_power: h.beta2 ** t });
 
 const SPECS: Spec[] = [
+  {
+    op: 'apply_moving_average', name: 'moving average', order: ['var', 'decay', 'value'],
+    buffers: { var: [-2, 2] }, hypers: { decay: 0.9 },
+    call: (x) => T.applyMovingAverage(x[0], x[1], x[2]),
+    step: ([v], x, h) => v.forEach((s, i) => { v[i] = s - (s - x[i]) * (1 - h.decay); }),
+  },
   {
     op: 'apply_gradient_descent', name: 'gradient descent', order: ['var', 'alpha', 'delta'],
     buffers: { var: [-2, 2] }, hypers: { alpha: 0.1 },
@@ -108,7 +116,7 @@ function runSteps(s: Spec, dt: DT, shape: number[], steps: number, seed = 7): vo
           const xs = s.order.map((k) => {
             const bi = names.indexOf(k);
             if (bi >= 0) return bufs[bi];
-            if (k === 'grad' || k === 'delta') return tf.constant(Array.from(g), dt, shape);
+            if (isGrad(k)) return tf.constant(Array.from(g), dt, shape);
             return tf.constant(h[k], dt);
           });
           const out = s.call(xs);
@@ -131,6 +139,7 @@ const CHECK_OP: Record<string, (o: CheckOpOptions) => void> = {
   apply_rms_prop: (o) => checkOp('apply_rms_prop', o),
   apply_centered_rms_prop: (o) => checkOp('apply_centered_rms_prop', o),
   apply_adam: (o) => checkOp('apply_adam', o),
+  apply_moving_average: (o) => checkOp('apply_moving_average', o),
 };
 
 for (const s of SPECS) {
@@ -142,20 +151,20 @@ for (const s of SPECS) {
       const names = Object.keys(s.buffers);
       const h = hypersAt(s, 3, 'float64');
       const inputs = s.order.map((k) =>
-        names.includes(k) ? uniform(n, s.buffers[k][0], s.buffers[k][1], next) : k === 'grad' || k === 'delta' ? undefined : [h[k]],
+        names.includes(k) ? uniform(n, s.buffers[k][0], s.buffers[k][1], next) : isGrad(k) ? undefined : [h[k]],
       );
       CHECK_OP[s.op]({
         fn: (...xs) => s.call(xs),
-        shapes: s.order.map((k) => (names.includes(k) || k === 'grad' || k === 'delta' ? shape : [])),
+        shapes: s.order.map((k) => (names.includes(k) || isGrad(k) ? shape : [])),
         inputs,
         outShapes: [shape],
         forwardOnly: true,
         name: `${s.op} ${s.name} [${shape}] one step`,
         ref: (xs) => {
           const bufs = names.map((k) => Float64Array.from(xs[s.order.indexOf(k)]));
-          const g = xs[s.order.indexOf(s.order.includes('grad') ? 'grad' : 'delta')];
+          const g = xs[s.order.findIndex(isGrad)];
           const hh: Record<string, number> = { ...s.hypers };
-          s.order.forEach((k, i) => { if (!names.includes(k) && k !== 'grad' && k !== 'delta') hh[k] = xs[i][0]; });
+          s.order.forEach((k, i) => { if (!names.includes(k) && !isGrad(k)) hh[k] = xs[i][0]; });
           s.step(bufs, g, hh, 3);
           return bufs[0];
         },
@@ -174,7 +183,7 @@ for (const s of SPECS) {
         const xs = s.order.map((k) => {
           const bi = names.indexOf(k);
           if (bi >= 0) return bufs[bi];
-          if (k === 'grad' || k === 'delta') return tf.constant([0.1, NaN, -0.2], 'float64', [3]);
+          if (isGrad(k)) return tf.constant([0.1, NaN, -0.2], 'float64', [3]);
           return tf.constant(h[k], 'float64');
         });
         const v = Array.from(s.call(xs).dataSync());
