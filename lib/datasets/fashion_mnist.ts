@@ -3,7 +3,7 @@
  * dataset-fashion-mnist when installed, else the 2000/1000-example subset shipped in data/.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readIdx } from '../io/idx.js';
 import { packageRoot } from '../native.js';
 import { DataSplit } from './split.js';
@@ -83,6 +83,6 @@ function findFile(dir: string, base: string): string {
 export async function fashionMnist(opts: FashionMnistOptions = {}): Promise<FashionMnist> {
   const dir = chooseDir(opts);
   const [train, test] = await Promise.all([loadSplit(dir, 'train', opts), loadSplit(dir, 't10k', opts)]);
-  const source = dir === fashionMnistSubsetDir() ? 'subset' : 'full';
+  const source = resolve(dir) === resolve(fashionMnistSubsetDir()) ? 'subset' : 'full';
   return { train, test, source, dir, classNames: FASHION_MNIST_CLASSES };
 }
