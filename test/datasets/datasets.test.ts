@@ -20,7 +20,7 @@ describe('fashionMnist (shipped subset)', () => {
   it('one-hot labels and NHWC images', async () => {
     const d = await tf.datasets.fashionMnist({ subset: true, oneHot: true, imageShape: 'nhwc' });
     expect(d.train.images.shape).toEqual([2000, 28, 28, 1]);
-    const y = d.test.labels.dataSync();
+    const y = d.test.labels.dataSync() as Float32Array;
     for (let i = 0; i < 1000; i++) expect(y.subarray(i * 10, i * 10 + 10).reduce((a, b) => a + b, 0)).toBe(1);
   });
   it('batches cover every example once, shuffled reproducibly, and free old batches', async () => {
@@ -33,12 +33,12 @@ describe('fashionMnist (shipped subset)', () => {
       sizes.push(xs.shape[0]);
       expect(ys.shape).toEqual([xs.shape[0]]);
       // Identify each example by its pixel sum to check coverage.
-      const v = xs.dataSync();
+      const v = xs.dataSync() as Float32Array;
       for (let i = 0; i < xs.shape[0]; i++) seen.push(Math.round(v.subarray(i * 784, (i + 1) * 784).reduce((a, b) => a + b, 0) * 1000));
     }
     expect(sizes).toEqual([300, 300, 300, 300, 300, 300, 200]);
     expect(first!.isDisposed).toBe(true);
-    const all = d.train.images.dataSync();
+    const all = d.train.images.dataSync() as Float32Array;
     const expected = Array.from({ length: 2000 }, (_, i) => Math.round(all.subarray(i * 784, (i + 1) * 784).reduce((a, b) => a + b, 0) * 1000));
     expect([...seen].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
     expect(seen).not.toEqual(expected);

@@ -43,7 +43,7 @@ describe('tf.layers.batchNormalization', () => {
     await sess.run(tf.globalVariablesInitializer());
     const data = Float32Array.from({ length: 4 * 12 }, (_, i) => (i % 3) * 10 + Math.sin(i) * 2);
     const [yt] = await sess.run([y, ...updates], { x: data, training: true });
-    const v = yt.dataSync();
+    const v = yt.dataSync() as Float32Array;
     for (let c = 0; c < 3; c++) {
       const col = Array.from(v).filter((_, i) => i % 3 === c);
       const m = col.reduce((a, b) => a + b, 0) / col.length;

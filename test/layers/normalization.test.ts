@@ -61,7 +61,7 @@ describe('tf.layers.batchNormalization: fused kernel', () => {
     const sess = new tf.Session();
     await sess.run(tf.globalVariablesInitializer());
     const feed = { x: data, training: true };
-    const [a, b, ...grads] = (await sess.run([yf, yn, ...gf, ...gn, ...updates], feed)) as Tensor[];
+    const [a, b, ...grads] = (await sess.run([yf, yn, ...(gf as Tensor[]), ...(gn as Tensor[]), ...updates], feed)) as Tensor[];
     expectClose(values(a), values(b), { atol: 1e-12, rtol: 1e-12 }, 'y');
     for (let i = 0; i < 3; i++) {
       const tol = { atol: 1e-10, rtol: 1e-10 };

@@ -339,7 +339,7 @@ describe('cast', () => {
   for (const [from, values, shape] of sources) {
     for (const to of ['float32', 'float64', 'int32', 'bool'] as D[]) {
       checkOp('cast', {
-        name: `cast ${from} -> ${to}`, fn: (x) => tf.cast(x, to), shapes: [shape], dtypes: [from === 'float' ? 'float' : from],
+        name: `cast ${from} -> ${to}`, fn: (x) => tf.cast(x, to), shapes: [shape], dtypes: [from === 'float' ? 'float' : (from as 'int32' | 'bool')],
         inputs: [values], forwardOnly: true, outShapes: [shape], ref: ([x]) => x.map((v) => castRef(v, to)),
       });
     }

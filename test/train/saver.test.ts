@@ -324,7 +324,7 @@ describe.skipIf(!existsSync(viteNode))('Saver across processes (child run with v
     const step = Number(/-(\d+)$/.exec(latest)![1]);
     expect(step).toBeGreaterThanOrEqual(saved);
     const [big] = await restoreHere(latest, n);
-    expect(big.every((v) => v === step)).toBe(true);
+    expect(big.every((v: number) => v === step)).toBe(true);
     expect(getCheckpointState(dir)!.allModelCheckpointPaths.length).toBeLessThanOrEqual(3);
   }, 120_000);
 });
