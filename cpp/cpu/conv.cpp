@@ -202,7 +202,7 @@ FusedActivation fused_activation(const Attrs & a) {
     NF_FAIL("activation must be '', 'relu', 'relu6' or 'elu', got '%s'", act.c_str());
 }
 
-const char * fused_activation_op(FusedActivation act) {
+static const char * fused_activation_op(FusedActivation act) {
     switch (act) {
         case FusedActivation::RELU: return "relu";
         case FusedActivation::RELU6: return "relu6";

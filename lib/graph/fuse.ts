@@ -14,6 +14,8 @@
  * NODEFLOW_FUSION=0 turns the rewrite off (to compare, or to rule it out).
  */
 import type { Attrs } from '../native.js';
+import type { FusedActivation } from '../ops/conv.js';
+import { FUSED_ACTIVATIONS } from '../ops/conv.js';
 import type { Tensor } from '../tensor.js';
 import type { Operation } from './graph.js';
 
@@ -35,8 +37,6 @@ export interface Fusions {
   at: Map<Operation, FusedStep>;
 }
 
-const ACTIVATIONS = new Set(['relu', 'relu6', 'elu']);
-
 export function fusionEnabled(): boolean {
   return process.env.NODEFLOW_FUSION !== '0';
 }
@@ -48,19 +48,23 @@ export function fusionEnabled(): boolean {
 export function findFusions(order: Operation[], pinned: Set<number>): Fusions {
   const fusions: Fusions = { absorbed: new Set(), at: new Map() };
   if (!fusionEnabled()) return fusions;
-  const readers = new Map<number, number>();
+  const readers = new Map<number, Operation[]>();
   const controlling = new Set<Operation>();
   for (const op of order) {
-    for (const t of op.inputs) readers.set(t.id, (readers.get(t.id) ?? 0) + 1);
+    for (const t of op.inputs) {
+      const list = readers.get(t.id);
+      if (list) list.push(op);
+      else readers.set(t.id, [op]);
+    }
     for (const c of op.controlInputs) controlling.add(c);
   }
   // The op that alone reads t (t is an intermediate the chain may swallow), if any.
-  const readerOf = new Map<number, Operation>();
-  for (const op of order) for (const t of op.inputs) readerOf.set(t.id, op);
   const soleReader = (t: Tensor): Operation | undefined => {
-    if (pinned.has(t.id) || controlling.has(t.op as Operation) || readers.get(t.id) !== 1) return undefined;
-    return readerOf.get(t.id);
+    const r = readers.get(t.id);
+    if (pinned.has(t.id) || controlling.has(t.op as Operation) || r?.length !== 1) return undefined;
+    return r[0];
   };
+  const isActivation = (type: string) => type !== '' && FUSED_ACTIVATIONS.includes(type as FusedActivation);
 
   for (const conv of order) {
     if (conv.type !== 'conv2d') continue;
@@ -71,7 +75,7 @@ export function findFusions(order: Operation[], pinned: Set<number>): Fusions {
     const channels = y.shape[3];
     if (bias.shape.length !== 1 || channels === null || bias.shape[0] !== channels || bias.dtype !== y.dtype) continue;
     const act = soleReader(add.outputs[0]);
-    const withAct = act !== undefined && ACTIVATIONS.has(act.type) && act.device === conv.device;
+    const withAct = act !== undefined && isActivation(act.type) && act.device === conv.device;
     const last = withAct ? act : add;
     fusions.absorbed.add(conv);
     if (withAct) fusions.absorbed.add(add);
