@@ -15,7 +15,7 @@ import { reduceSum } from './reduce.js';
 import { expandDims, squeeze } from './shape.js';
 import { rsqrt } from './unary.js';
 import type { Padding } from './conv_args.js';
-import { opWithShapes, paddingName, spatialPair } from './conv_args.js';
+import { convWindowAttrs, opWithShapes, paddingName, spatialPair } from './conv_args.js';
 
 export type { Padding } from './conv_args.js';
 
@@ -40,12 +40,7 @@ export function conv2d(
   checkFloat(x, 'input', 'conv2d');
   nhwcOnly(opts.dataFormat, 'conv2d');
   const at = opWithShapes('conv2d', { input: x.shape, filter: f.shape });
-  const attrs = {
-    strides: spatialPair(strides, 1, 'strides', at),
-    dilations: spatialPair(opts.dilations, 1, 'dilations', at),
-    padding: paddingName(padding, at),
-  };
-  return runOp('conv2d', [x, f], attrs)[0];
+  return runOp('conv2d', [x, f], convWindowAttrs(strides, opts.dilations, padding, at))[0];
 }
 
 /** Activations fusedConv2d applies after the bias ('' = none). */
@@ -74,12 +69,7 @@ export function fusedConv2d(
   if (!FUSED_ACTIVATIONS.includes(activation)) {
     throw new Error(`${at}: activation must be one of ${FUSED_ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got '${activation}'`);
   }
-  const attrs = {
-    strides: spatialPair(strides, 1, 'strides', at),
-    dilations: spatialPair(opts.dilations, 1, 'dilations', at),
-    padding: paddingName(padding, at),
-    activation,
-  };
+  const attrs = { ...convWindowAttrs(strides, opts.dilations, padding, at), activation };
   return runOp('fused_conv2d', [x, f, b], attrs)[0];
 }
 

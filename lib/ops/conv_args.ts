@@ -23,6 +23,20 @@ export function spatialPair(v: number | number[] | undefined, def: number, what:
   return p as [number, number];
 }
 
+/** The window attrs of conv2d and its kin ({ strides, dilations, padding }), validated in that order. */
+export function convWindowAttrs(
+  strides: number | number[],
+  dilations: number | number[] | undefined,
+  padding: Padding | string,
+  op: string,
+): { strides: [number, number]; dilations: [number, number]; padding: 'SAME' | 'VALID' } {
+  return {
+    strides: spatialPair(strides, 1, 'strides', op),
+    dilations: spatialPair(dilations, 1, 'dilations', op),
+    padding: paddingName(padding, op),
+  };
+}
+
 export function paddingName(p: Padding | string, op: string): 'SAME' | 'VALID' {
   const up = typeof p === 'string' ? p.toUpperCase() : p;
   if (up !== 'SAME' && up !== 'VALID') throw new Error(`${op}: padding must be 'SAME' or 'VALID', got '${String(p)}'`);

@@ -11,7 +11,7 @@ import type { Attrs } from '../native.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkFloat } from './checks.js';
 import type { Padding } from './conv_args.js';
-import { opWithShapes, paddingName, spatialPair } from './conv_args.js';
+import { convWindowAttrs, opWithShapes } from './conv_args.js';
 
 export interface DepthwiseConv2dOptions {
   /** Dilation rates: a number, [dh, dw] or [1, dh, dw, 1]; default 1. */
@@ -34,11 +34,7 @@ function windowAttrs(
   if (opts.dataFormat !== undefined && opts.dataFormat !== 'NHWC') {
     throw new Error(`${op}: only dataFormat 'NHWC' is supported, got '${opts.dataFormat}'`);
   }
-  return {
-    strides: spatialPair(strides, 1, 'strides', op),
-    dilations: spatialPair(opts.dilations ?? opts.rate, 1, 'dilations', op),
-    padding: paddingName(padding, op),
-  };
+  return convWindowAttrs(strides, opts.dilations ?? opts.rate, padding, op);
 }
 
 function shapeArg(v: number[], arg: string, op: string): number[] {
