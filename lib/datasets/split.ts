@@ -4,12 +4,16 @@
  */
 import type { DType, TypedArray } from '../dtype.js';
 import { typedArrayFor } from '../dtype.js';
+import { shuffledOrder } from '../host_random.js';
 import { native } from '../native.js';
 import { Tensor } from '../tensor.js';
 
 export interface BatchOptions {
   shuffle?: boolean;
-  /** Seed for the shuffle (a fresh order per call when omitted). */
+  /**
+   * Seed for the shuffle. Omitted: a fresh order per call, from tf.setRandomSeed's sequence when
+   * that is set (so a seeded program replays its batches), else random.
+   */
   seed?: number;
   /** Skip the last, smaller batch. */
   dropRemainder?: boolean;
@@ -45,12 +49,12 @@ export class DataSplit {
    */
   *batches(batchSize: number, opts: BatchOptions = {}): Generator<[Tensor, Tensor]> {
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
-    const order = Int32Array.from({ length: this.numExamples }, (_, i) => i);
-    if (opts.shuffle) shuffle(order, opts.seed);
+    const n = this.numExamples;
+    const order = opts.shuffle ? shuffledOrder(n, opts.seed) : Int32Array.from({ length: n }, (_, i) => i);
     let prev: Tensor[] = [];
     try {
-      for (let start = 0; start < this.numExamples; start += batchSize) {
-        const idx = order.subarray(start, Math.min(start + batchSize, this.numExamples));
+      for (let start = 0; start < n; start += batchSize) {
+        const idx = order.subarray(start, Math.min(start + batchSize, n));
         if (idx.length < batchSize && opts.dropRemainder) break;
         for (const t of prev) t.dispose();
         prev = [this.rows(this.x, idx), this.rows(this.y, idx)];
@@ -72,20 +76,5 @@ export class DataSplit {
       for (let i = 0; i < n; i++) data.set(src.data.subarray(idx[i] * per, (idx[i] + 1) * per), i * per);
     }
     return Tensor.fromHandle(native.fromTypedArray(src.dtype, [n, ...src.rowShape], data));
-  }
-}
-
-/** Fisher-Yates with a seeded mulberry32 when a seed is given. */
-function shuffle(a: Int32Array, seed?: number): void {
-  let s = (seed ?? Math.floor(Math.random() * 2 ** 31)) >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
   }
 }

@@ -84,6 +84,17 @@ export function randomStreamAttrs(opSeed?: number | null): RandomStreamAttrs {
   return { seed: s, seed2: s2, counter };
 }
 
+/**
+ * @internal The seed of a host-side random choice (a dataset or fit() shuffle): from the global
+ * seed's op sequence when tf.setRandomSeed is set, as TF's Dataset.shuffle does, so a seeded
+ * program replays its batches too; otherwise random.
+ */
+export function hostShuffleSeed(): number {
+  const [seed, seed2] = getSeeds();
+  if (seed === null) return randomInt(MAXINT32);
+  return (Math.imul(seed, 31) + seed2) >>> 0;
+}
+
 // ---------------------------------------------------------------- argument checks
 
 function checkShape(shape: unknown, op: string): number[] {

@@ -44,6 +44,29 @@ describe('fashionMnist (shipped subset)', () => {
     expect(seen).not.toEqual(expected);
     expect(() => [...d.train.batches(0)]).toThrow(/batchSize must be a positive integer/);
   });
+  it('shuffles without a seed follow tf.setRandomSeed: a new order per epoch, replayed after reseeding', async () => {
+    const d = await tf.datasets.fashionMnist({ subset: true });
+    const firstLabels = () => {
+      for (const [, ys] of d.train.batches(50, { shuffle: true })) return Array.from(ys.dataSync() as Int32Array);
+      throw new Error('no batch');
+    };
+    try {
+      tf.setRandomSeed(11);
+      const epochs = [firstLabels(), firstLabels()];
+      expect(epochs[1]).not.toEqual(epochs[0]);
+      tf.setRandomSeed(11);
+      expect([firstLabels(), firstLabels()]).toEqual(epochs);
+      tf.setRandomSeed(12);
+      expect(firstLabels()).not.toEqual(epochs[0]);
+      // Unseeded, and in order, as before.
+      tf.setRandomSeed(null);
+      expect(firstLabels()).not.toEqual(firstLabels());
+      const labels = Array.from(d.train.labels.dataSync() as Int32Array);
+      for (const [, ys] of d.train.batches(2000)) expect(Array.from(ys.dataSync() as Int32Array)).toEqual(labels);
+    } finally {
+      tf.setRandomSeed(null);
+    }
+  });
   it('names a missing folder clearly', async () => {
     await expect(tf.datasets.fashionMnist({ dir: '/nonexistent' })).rejects.toThrow(/train-images-idx3-ubyte\(\.gz\) not found/);
   });

@@ -2,6 +2,11 @@
  * The examples run as users run them (top-level code importing 'nodeflow'), here on the shipped
  * Fashion-MNIST subset with one epoch, so CI keeps them working. Thresholds are for the subset;
  * the full-data targets are measured by running the examples themselves (see README).
+ *
+ * Each example runs under tf.setRandomSeed(EXAMPLE_SEED), set on the same module instance the
+ * example imports, so its initial weights, dropout and batch order are one fixed draw: on 2000
+ * examples the last epoch's accuracy of an unseeded run spreads widely (softmax regression:
+ * 0.60 to 0.76 over 25 runs), and a smoke test must not fail by chance.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +15,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fashionMnistSubsetDir } from '../../lib/datasets/index.js';
 import { summaryIterator } from '../../lib/summary/reader.js';
 
+const EXAMPLE_SEED = 1;
 let lines: string[] = [];
-beforeEach(() => {
+beforeEach(async () => {
   lines = [];
   vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
     lines.push(args.map(String).join(' '));
@@ -19,6 +25,7 @@ beforeEach(() => {
   process.env.NODEFLOW_FASHION_MNIST_DIR = fashionMnistSubsetDir();
   process.env.EPOCHS = '3';
   vi.resetModules();
+  (await import('nodeflow')).setRandomSeed(EXAMPLE_SEED);
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -48,7 +55,7 @@ describe('examples', { timeout: 120_000 }, () => {
   });
   it('ConvNet (tf.layers) learns on the subset', async () => {
     await import('../../examples/cnn.js');
-    expect(lastNumber(/epoch 3: test accuracy ([\d.]+)/)).toBeGreaterThan(0.6);
+    expect(lastNumber(/epoch 3: test accuracy ([\d.]+)/)).toBeGreaterThan(0.75);
   });
   it('mlp_resume resumes from its checkpoint and continues the uninterrupted curve', async () => {
     const root = mkdtempSync(join(tmpdir(), 'nf-mlp-resume-'));
@@ -97,7 +104,7 @@ describe('examples', { timeout: 120_000 }, () => {
     try {
       await import('../../examples/keras_cnn.js');
       expect(lines.some((l) => /Total params: 3,274,634/.test(l))).toBe(true);
-      expect(lastNumber(/^test accuracy ([\d.]+)/)).toBeGreaterThan(0.55);
+      expect(lastNumber(/^test accuracy ([\d.]+)/)).toBeGreaterThan(0.7);
       expect(existsSync(join(dir, 'best', 'model.json'))).toBe(true);
       const events = readdirSync(join(dir, 'tensorboard'));
       expect(events.some((f) => f.startsWith('events.out.tfevents'))).toBe(true);

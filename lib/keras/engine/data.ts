@@ -191,26 +191,3 @@ export function splitAt(a: HostArray, n: number): [HostArray, HostArray] {
     { ...a, data: a.data.subarray(n * per), shape: [a.shape[0] - n, ...a.shape.slice(1)] },
   ];
 }
-
-/** A permutation of 0..n-1 from a seeded generator (Fisher-Yates over mulberry32). */
-export function permutation(n: number, next: () => number): Int32Array {
-  const a = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-  return a;
-}
-
-/** mulberry32: a small, fast, seedable generator of floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

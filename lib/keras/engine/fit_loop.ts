@@ -4,14 +4,14 @@
  * after each epoch, and the History.
  */
 import { hostTensor } from '../../convert.js';
-import { getSeeds } from '../../ops/random.js';
+import { permutation, seededRandom } from '../../host_random.js';
+import { hostShuffleSeed } from '../../ops/random.js';
 import type { Tensor } from '../../tensor.js';
 import { learningPhase } from '../backend.js';
 import type { CallbackLike, Logs } from '../callbacks/callback.js';
 import { CallbackList, History } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar.js';
 import type { HostArray } from './data.js';
-import { permutation, seededRandom } from './data.js';
 import { Feeder, testLoop } from './loops.js';
 import type { Model } from './model.js';
 
@@ -47,13 +47,6 @@ export interface FitData {
   ins: HostArray[];
   targets: HostArray[];
   val: { ins: HostArray[]; targets: HostArray[] } | null;
-}
-
-/** The seed of the shuffle: from tf.setRandomSeed when set (reproducible), else random. */
-function shuffleSeed(): number {
-  const [seed, seed2] = getSeeds();
-  if (seed === null) return Math.floor(Math.random() * 2 ** 31);
-  return (seed * 31 + (seed2 as number)) >>> 0;
 }
 
 function checkArgs(args: FitArgs): { epochs: number; batchSize: number; verbose: 0 | 1 | 2 } {
@@ -95,7 +88,7 @@ export async function fitLoop(model: Model, data: FitData, args: FitArgs): Promi
   const feeder = new Feeder(placeholders, [...data.ins, ...data.targets]);
   const phase: [Tensor, Tensor] = [learningPhase(model.graph!), hostTensor(true)];
   const fetches = [tg.trainOp!, ...tg.fetches];
-  const next = seededRandom(shuffleSeed());
+  const next = seededRandom(hostShuffleSeed());
   // Per-batch hooks cost an await per step only when some callback has them.
   const wantBatchBegin = cbs.has('onBatchBegin');
   const wantBatchEnd = cbs.has('onBatchEnd');
