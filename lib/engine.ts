@@ -207,8 +207,12 @@ export interface MemoryInfo {
   numBytes: number;
   /** Native allocations alive. */
   numStorages: number;
-  /** numBytesInCache: freed host blocks kept for reuse (not counted in numBytes). */
-  cpu: { numBytes: number; numStorages: number; numBytesInCache: number };
+  /**
+   * numBytesInCache: freed host blocks kept for reuse (not counted in numBytes).
+   * numSystemAllocations: host blocks taken from the system since the process started; a
+   * training loop in its steady state reuses cached blocks, so this stops growing.
+   */
+  cpu: { numBytes: number; numStorages: number; numBytesInCache: number; numSystemAllocations: number };
   cuda: { numBytes: number; numStorages: number };
 }
 

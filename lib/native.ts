@@ -74,7 +74,7 @@ export interface NativeBinding {
   toTypedArray(h: NativeHandle): TypedArray;
   dispose(h: NativeHandle): void;
   listOps(): string[];
-  memory(): { cpu: NativeMemory & { numBytesInCache: number }; cuda: NativeMemory };
+  memory(): { cpu: NativeMemory & { numBytesInCache: number; numSystemAllocations: number }; cuda: NativeMemory };
   buildInfo(): {
     blas: string;
     cuda: boolean;

@@ -145,7 +145,10 @@ Napi::Value memory(const Napi::CallbackInfo & info) {
             Napi::Object m = Napi::Object::New(env);
             m.Set("numStorages", (double)s.num_storages);
             m.Set("numBytes", (double)s.num_bytes);
-            if (d == Device::CPU) m.Set("numBytesInCache", (double)host_cache_bytes());
+            if (d == Device::CPU) {
+                m.Set("numBytesInCache", (double)host_cache_bytes());
+                m.Set("numSystemAllocations", (double)host_system_allocs());
+            }
             o.Set(d == Device::CPU ? "cpu" : "cuda", m);
         }
         return o;

@@ -1,6 +1,7 @@
 // Size-class cache of freed host blocks (see host_allocator.h). Classes: multiples of 64 bytes
-// below 64 KiB (not cached: malloc's own bins are fast there), else 8 classes per power of two,
-// so a reused block wastes at most 12.5%. The cache is bounded; beyond it blocks are freed.
+// below 64 KiB, else 8 classes per power of two, so a reused block wastes at most 12.5%. The
+// cache is bounded; beyond it blocks are freed. A lookup is a lock and a map search, about what
+// malloc's own small bins cost, so small blocks are cached too.
 #include "core/host_allocator.h"
 #include "core/check.h"
 #include <cstdlib>
@@ -13,13 +14,14 @@ namespace nf {
 namespace {
 
 constexpr size_t kAlign = 64;
-constexpr size_t kMinCached = 64 * 1024;
+constexpr size_t kFineClasses = 64 * 1024;   // below: 64-byte classes
 constexpr size_t kCacheLimit = size_t(1) << 30;   // 1 GiB of idle blocks at most
 
 struct Cache {
     std::mutex mu;
     std::map<size_t, std::vector<void *>> free_by_class;
     size_t bytes = 0;
+    int64_t system_allocs = 0;
 };
 
 Cache & cache() {
@@ -29,8 +31,8 @@ Cache & cache() {
 
 size_t size_class(size_t n) {
     n = std::max<size_t>(n, 1);
-    if (n < kMinCached) return (n + kAlign - 1) / kAlign * kAlign;
-    size_t pow2 = kMinCached;
+    if (n < kFineClasses) return (n + kAlign - 1) / kAlign * kAlign;
+    size_t pow2 = kFineClasses;
     while (pow2 * 2 <= n) pow2 *= 2;
     const size_t step = pow2 / 8;
     return (n + step - 1) / step * step;
@@ -40,7 +42,7 @@ size_t size_class(size_t n) {
 
 void * host_alloc(size_t nbytes) {
     const size_t cls = size_class(nbytes);
-    if (cls >= kMinCached) {
+    {
         Cache & c = cache();
         std::lock_guard<std::mutex> lock(c.mu);
         auto it = c.free_by_class.find(cls);
@@ -50,6 +52,7 @@ void * host_alloc(size_t nbytes) {
             c.bytes -= cls;
             return p;
         }
+        c.system_allocs++;
     }
     void * p = std::aligned_alloc(kAlign, cls);
     NF_CHECK(p != nullptr, "out of host memory allocating %zu bytes", nbytes);
@@ -58,7 +61,7 @@ void * host_alloc(size_t nbytes) {
 
 void host_free(void * p, size_t nbytes) {
     const size_t cls = size_class(nbytes);
-    if (cls >= kMinCached) {
+    {
         Cache & c = cache();
         std::lock_guard<std::mutex> lock(c.mu);
         if (c.bytes + cls <= kCacheLimit) {
@@ -74,6 +77,12 @@ size_t host_cache_bytes() {
     Cache & c = cache();
     std::lock_guard<std::mutex> lock(c.mu);
     return c.bytes;
+}
+
+int64_t host_system_allocs() {
+    Cache & c = cache();
+    std::lock_guard<std::mutex> lock(c.mu);
+    return c.system_allocs;
 }
 
 void host_cache_clear() {

@@ -101,10 +101,14 @@ export class Session {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   run(fetches: Fetches, feeds?: Feeds): Promise<any>;
   async run(fetches: Fetches, feeds?: Feeds): Promise<unknown> {
-    const { plan, feedHandles, rebuild } = this.prepare(fetches, feeds);
-    const out = await native.runPlanAsync(plan.native, this.liveStore(), feedHandles);
-    this.maybeLogPlacement(plan);
-    return rebuild(out);
+    const { plan, feedHandles, rebuild, release } = this.prepare(fetches, feeds);
+    try {
+      const out = await native.runPlanAsync(plan.native, this.liveStore(), feedHandles);
+      this.maybeLogPlacement(plan);
+      return rebuild(out);
+    } finally {
+      release();
+    }
   }
 
   /** Like run, but blocks the JavaScript thread. */
@@ -113,10 +117,14 @@ export class Session {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   runSync(fetches: Fetches, feeds?: Feeds): any;
   runSync(fetches: Fetches, feeds?: Feeds): unknown {
-    const { plan, feedHandles, rebuild } = this.prepare(fetches, feeds);
-    const out = native.runPlan(plan.native, this.liveStore(), feedHandles);
-    this.maybeLogPlacement(plan);
-    return rebuild(out);
+    const { plan, feedHandles, rebuild, release } = this.prepare(fetches, feeds);
+    try {
+      const out = native.runPlan(plan.native, this.liveStore(), feedHandles);
+      this.maybeLogPlacement(plan);
+      return rebuild(out);
+    } finally {
+      release();
+    }
   }
 
   /** logDevicePlacement: "node: (op): device" per step, once per compiled plan (to stderr). */
@@ -169,7 +177,20 @@ export class Session {
     const resolved = flat.map((f) => this.resolveFetch(f));
     const tensors = resolved.filter((x): x is Tensor => x instanceof Tensor);
     const targets = resolved.filter((x): x is Operation => x instanceof Operation);
-    const feedPairs = this.resolveFeeds(feeds);
+    // Feeds given as arrays are converted to host tensors that only this run uses: they are
+    // disposed when it ends (a value fetched from a feed keeps its own reference to the storage),
+    // so a training loop's feeds go back to the allocator's cache at once, not at the next GC.
+    const converted: Tensor[] = [];
+    const release = () => {
+      for (const t of converted) t.dispose();
+    };
+    let feedPairs: [Tensor, NativeHandle][];
+    try {
+      feedPairs = this.resolveFeeds(feeds, converted);
+    } catch (e) {
+      release();
+      throw e;
+    }
     feedPairs.sort((a, b) => a[0].id - b[0].id);
     const key = `${tensors.map((t) => t.id).join(',')}|${targets.map((o) => o.id).join(',')}|${feedPairs.map(([t]) => t.id).join(',')}`;
     let plan = this.plans.get(key);
@@ -185,7 +206,7 @@ export class Session {
       const values = resolved.map((r) => (r instanceof Tensor ? track(Tensor.fromHandle(handles[k++])) : null));
       return unflatten(shape, values);
     };
-    return { plan, feedHandles, rebuild };
+    return { plan, feedHandles, rebuild, release };
   }
 
   private resolveFetch(f: Fetch): Tensor | Operation {
@@ -204,7 +225,8 @@ export class Session {
     throw new Error(`Session.run: cannot fetch ${f === null ? 'null' : typeof f} (expected a Tensor, an Operation or a name)`);
   }
 
-  private resolveFeeds(feeds?: Feeds): [Tensor, NativeHandle][] {
+  /** Feed pairs; tensors converted from array values are pushed onto `converted`. */
+  private resolveFeeds(feeds: Feeds | undefined, converted: Tensor[]): [Tensor, NativeHandle][] {
     if (!feeds) return [];
     const entries: [Tensor | string, FeedValue][] = feeds instanceof Map ? [...feeds.entries()] : Object.entries(feeds);
     return entries.map(([k, v]) => {
@@ -212,21 +234,24 @@ export class Session {
       if (!(t instanceof Tensor) || !t.isSymbolic || (t.op as Operation).graph !== this.graph) {
         throw new Error(`Session.run: feed key ${String(k)} is not a tensor of this graph`);
       }
-      return [t, feedHandle(t, v)];
+      return [t, feedHandle(t, v, converted)];
     });
   }
 }
 
-/** Converts a feed value to a host tensor of the placeholder's dtype, checking its shape. */
-function feedHandle(t: Tensor, v: FeedValue): NativeHandle {
+/**
+ * Converts a feed value to a host tensor of the placeholder's dtype, checking its shape. A tensor
+ * made here from an array value is pushed onto `converted` (the caller disposes it).
+ */
+function feedHandle(t: Tensor, v: FeedValue, converted: Tensor[]): NativeHandle {
   const what = `feed for '${t.name}'`;
   let value: Tensor;
   if (v instanceof Tensor) {
     value = v;
-  } else if (ArrayBuffer.isView(v)) {
-    value = hostTensor(v as TensorLike, t.dtype, completeShape(t.shape, (v as unknown as ArrayLike<number>).length, what), what);
   } else {
-    value = hostTensor(v as TensorLike, t.dtype, undefined, what);
+    const shape = ArrayBuffer.isView(v) ? completeShape(t.shape, (v as unknown as ArrayLike<number>).length, what) : undefined;
+    value = hostTensor(v as TensorLike, t.dtype, shape, what);
+    converted.push(value);
   }
   if (value.dtype !== t.dtype) {
     throw new Error(`Session.run: cannot feed ${value.dtype} ${shapeString(value.shape)} to '${t.name}' of dtype ${t.dtype}`);

@@ -47,6 +47,15 @@ describe('Session.run', () => {
     expect(arr(await sess.run(y, new Map<tf.Tensor, tf.FeedValue>([[x, [[1, 2]]], [s, 3]])))).toEqual([[3, 6]]);
     expect(arr(await sess.run(y, { x: new Float32Array([1, 2, 3, 4]), 's:0': 2 }))).toEqual([[2, 4], [6, 8]]);
     expect(arr(sess.runSync(y, { x: [[1, 1]], s: 0.5 }))).toEqual([[0.5, 0.5]]);
+    // Tensors converted from array feeds are freed when the run ends; a fetched feed keeps its value.
+    const before = tf.memory().numTensors;
+    const [fx, fy] = await sess.run([x, y], { x: new Float32Array([5, 6]), s: 2 });
+    expect(tf.memory().numTensors - before).toBe(2);
+    expect([arr(fx), arr(fy)]).toEqual([[[5, 6]], [[10, 12]]]);
+    arr(sess.runSync(y, { x: fx, s: 1 }));
+    expect(arr(fx)).toEqual([[5, 6]]); // a Tensor feed is the caller's, never disposed
+    await expect(sess.run(y, { x: [[1, 2]], s: [1, 2] })).rejects.toThrow(/cannot feed value of shape \[2\]/);
+    expect(tf.memory().numTensors - before).toBe(3);
   });
   it('fetch structures: arrays, objects, names, ops (null)', async () => {
     const a = tf.constant(2, 'float32', [], 'a');
@@ -126,6 +135,35 @@ describe('Session.run', () => {
     await expect(sess.run(g, { idx: new Int32Array([5]) })).rejects.toThrow(/gather: indices\[0\] = 5 is out of range/);
     sess.close();
     expect(() => sess.runSync(g, { idx: new Int32Array([0]) })).toThrow(/closed Session/);
+  });
+});
+
+describe('memory in the steady state', () => {
+  it('a ConvNet training step takes no host block from the system once its sizes are cached', async () => {
+    const x = tf.placeholder('float32', [null, 8, 8, 2], 'x');
+    const labels = tf.placeholder('int32', [null], 'labels');
+    const training = tf.placeholderWithDefault(tf.constant(false), [], 'training');
+    const conv = tf.layers.conv2d(x, { filters: 4, kernelSize: 3, padding: 'same', activation: tf.nn.relu });
+    const pool = tf.layers.maxPooling2d(conv, { poolSize: 2, strides: 2 });
+    const fc = tf.layers.dense(tf.layers.flatten(pool), { units: 16, activation: tf.nn.relu });
+    const logits = tf.layers.dense(tf.layers.dropout(fc, { rate: 0.5, training }), { units: 3 });
+    const loss = tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits }));
+    const train = new tf.train.AdamOptimizer(1e-3).minimize(loss);
+    const sess = new tf.Session();
+    await sess.run(tf.globalVariablesInitializer());
+    const pixels = Float32Array.from({ length: 6 * 8 * 8 * 2 }, (_, i) => Math.sin(i));
+    const feeds = { x: pixels, labels: Int32Array.from([0, 1, 2, 0, 1, 2]), training: true };
+    const step = async () => {
+      const [l] = await sess.run([loss, train], feeds);
+      l.dispose();
+    };
+    const start = tf.memory().cpu.numSystemAllocations;
+    for (let i = 0; i < 3; i++) await step();
+    const warm = tf.memory().cpu.numSystemAllocations;
+    expect(warm).toBeGreaterThan(start); // the first steps find sizes the cache has not seen
+    for (let i = 0; i < 10; i++) await step();
+    expect(tf.memory().cpu.numSystemAllocations - warm).toBe(0);
+    sess.close();
   });
 });
 
