@@ -69,13 +69,18 @@ export class Graph {
   /** @internal */ opSeedCounter = 0;
   private readonly byName = new Map<string, Operation>();
   private readonly used = new Set<string>();
+  /** Per requested name, the suffix to try next: names are never released, so every suffix
+   * below it is taken and uniqueName stays O(1) (probing from _1 made graph building quadratic). */
+  private readonly nextSuffix = new Map<string, number>();
   private readonly collections = new Map<string, unknown[]>();
 
   /** A name not used yet in this graph, under the current name scope: "scope/add_1". */
   uniqueName(base: string, scoped = true): string {
     const full = scoped && this.nameStack.length ? `${this.nameStack.join('/')}/${base}` : base;
-    let name = full;
-    for (let i = 1; this.used.has(name); i++) name = `${full}_${i}`;
+    let i = this.nextSuffix.get(full) ?? 0;
+    let name = i === 0 ? full : `${full}_${i}`;
+    while (this.used.has(name)) name = `${full}_${++i}`;
+    this.nextSuffix.set(full, i + 1);
     this.used.add(name);
     return name;
   }
@@ -122,6 +127,11 @@ export class Graph {
     const g = (t.op as Operation).graph;
     if (g !== this) throw new Error(`${type}: input ${i} (${t.name}) belongs to a different graph`);
     return t;
+  }
+
+  /** The operations in the order they were added (a copy, as TF's get_operations()). */
+  getOperations(): Operation[] {
+    return [...this.operations];
   }
 
   getOperationByName(name: string): Operation {

@@ -22,6 +22,14 @@ describe('graph construction', () => {
     expect(() => tf.getDefaultGraph().getTensorByName('nope:0')).toThrow(/no operation named 'nope'/);
     expect(tf.add(x, x).name).toBe('add:0');
     expect(tf.add(x, x).name).toBe('add_1:0');
+    // A name taken explicitly is skipped, and an explicit name that is taken gets a suffix too.
+    expect(tf.placeholder('float32', [], 'add_2').name).toBe('add_2:0');
+    expect(tf.add(x, x).name).toBe('add_3:0');
+    expect(tf.placeholder('float32', [], 'add_1').name).toBe('add_1_1:0');
+    const ops = tf.getDefaultGraph().getOperations();
+    expect(ops.map((o) => o.name).slice(-4)).toEqual(['add_1', 'add_2', 'add_3', 'add_1_1']);
+    ops.pop();
+    expect(tf.getDefaultGraph().getOperations().length).toBe(ops.length + 1);
   });
   it('shape errors are found at build time and name the node', () => {
     const x = tf.placeholder('float32', [null, 3], 'x');
