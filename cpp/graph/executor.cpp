@@ -45,11 +45,17 @@ namespace {
 struct RunState {
     std::vector<Tensor> slots, copies;
     std::vector<bool> is_const;
+    // Non-constant slots that hold a copy. Forgetting walks only these: walking every slot after
+    // each in-place update (one per variable with Adam) made a step quadratic in the graph size.
+    std::vector<int> copied;
+    Tensor & copy_slot(int s) {
+        if (!is_const[s] && !copies[s].defined()) copied.push_back(s);
+        return copies[s];
+    }
     // Variables may change in place: copies of anything but constants may be stale now.
     void forget_copies() {
-        for (size_t s = 0; s < copies.size(); s++) {
-            if (!is_const[s]) copies[s] = Tensor();
-        }
+        for (int s : copied) copies[s] = Tensor();
+        copied.clear();
     }
 };
 
@@ -96,7 +102,7 @@ Device run_op_step(const Step & st, std::vector<Tensor> in, RunState & rs, Varia
         if (def.flags & OP_SHAPE_ONLY || in[i].device() == want || (def.in_place >> i & 1)) {
             continue;   // in-place inputs are moved (and written back) by dispatch_on
         }
-        Tensor & copy = rs.copies[st.inputs[i]];
+        Tensor & copy = rs.copy_slot(st.inputs[i]);
         if (!copy.defined() || copy.device() != want) copy = to_device(in[i], want);
         in[i] = copy;
     }
