@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- gemm|elementwise|reduce|conv|mlp|cnn|all] [--epochs N]`: one JSON line per workload,
+ * `npm run bench [-- gemm|elementwise|reduce|conv|mlp|cnn|graph|all] [--epochs N]`: one JSON line per workload,
  * with the same fields as the anchors in ../shared/bench, so both run side by side
  * (scripts/bench-vs-anchors.sh) and compare as ratios within one run.
  */
@@ -7,6 +7,7 @@ import { benchElementwise, benchGemm, benchReduce } from './ops.js';
 import { benchMlp } from './mlp.js';
 import { benchCnn } from './cnn.js';
 import { benchConv } from './conv.js';
+import { benchGraph } from './graph.js';
 
 const args = process.argv.slice(2);
 const which = new Set(args.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a)));
@@ -20,3 +21,4 @@ if (all || which.has('reduce')) benchReduce();
 if (all || which.has('mlp')) await benchMlp(epochs);
 if (all || which.has('conv')) benchConv();
 if (all || which.has('cnn')) await benchCnn();
+if (all || which.has('graph')) await benchGraph();
