@@ -5,7 +5,7 @@
  */
 import type { DType, Shape } from '../dtype.js';
 import { shapeString, shapeSize } from '../dtype.js';
-import { track } from '../engine.js';
+import { dispose, track } from '../engine.js';
 import type { TensorLike } from '../convert.js';
 import { hostTensor } from '../convert.js';
 import type { NativeHandle } from '../native.js';
@@ -101,13 +101,14 @@ export class Session {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   run(fetches: Fetches, feeds?: Feeds): Promise<any>;
   async run(fetches: Fetches, feeds?: Feeds): Promise<unknown> {
-    const { plan, feedHandles, rebuild, release } = this.prepare(fetches, feeds);
+    const converted: Tensor[] = [];
     try {
+      const { plan, feedHandles, rebuild } = this.prepare(fetches, feeds, converted);
       const out = await native.runPlanAsync(plan.native, this.liveStore(), feedHandles);
       this.maybeLogPlacement(plan);
       return rebuild(out);
     } finally {
-      release();
+      dispose(converted);
     }
   }
 
@@ -117,13 +118,14 @@ export class Session {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   runSync(fetches: Fetches, feeds?: Feeds): any;
   runSync(fetches: Fetches, feeds?: Feeds): unknown {
-    const { plan, feedHandles, rebuild, release } = this.prepare(fetches, feeds);
+    const converted: Tensor[] = [];
     try {
+      const { plan, feedHandles, rebuild } = this.prepare(fetches, feeds, converted);
       const out = native.runPlan(plan.native, this.liveStore(), feedHandles);
       this.maybeLogPlacement(plan);
       return rebuild(out);
     } finally {
-      release();
+      dispose(converted);
     }
   }
 
@@ -171,26 +173,20 @@ export class Session {
     return this.store;
   }
 
-  private prepare(fetches: Fetches, feeds?: Feeds) {
+  /**
+   * The plan for these fetches and feeds, the feeds' handles, and how to rebuild the fetch
+   * structure from the outputs. Feeds given as arrays become host tensors that only this run
+   * uses; they are pushed onto `converted`, which the caller disposes when the run ends (a value
+   * fetched from a feed keeps its own reference to the storage), so a training loop's feeds go
+   * back to the allocator's cache at once, not at the next GC.
+   */
+  private prepare(fetches: Fetches, feeds: Feeds | undefined, converted: Tensor[]) {
     const flat: Fetch[] = [];
     const shape = flatten(fetches, flat);
     const resolved = flat.map((f) => this.resolveFetch(f));
     const tensors = resolved.filter((x): x is Tensor => x instanceof Tensor);
     const targets = resolved.filter((x): x is Operation => x instanceof Operation);
-    // Feeds given as arrays are converted to host tensors that only this run uses: they are
-    // disposed when it ends (a value fetched from a feed keeps its own reference to the storage),
-    // so a training loop's feeds go back to the allocator's cache at once, not at the next GC.
-    const converted: Tensor[] = [];
-    const release = () => {
-      for (const t of converted) t.dispose();
-    };
-    let feedPairs: [Tensor, NativeHandle][];
-    try {
-      feedPairs = this.resolveFeeds(feeds, converted);
-    } catch (e) {
-      release();
-      throw e;
-    }
+    const feedPairs = this.resolveFeeds(feeds, converted);
     feedPairs.sort((a, b) => a[0].id - b[0].id);
     const key = `${tensors.map((t) => t.id).join(',')}|${targets.map((o) => o.id).join(',')}|${feedPairs.map(([t]) => t.id).join(',')}`;
     let plan = this.plans.get(key);
@@ -206,7 +202,7 @@ export class Session {
       const values = resolved.map((r) => (r instanceof Tensor ? track(Tensor.fromHandle(handles[k++])) : null));
       return unflatten(shape, values);
     };
-    return { plan, feedHandles, rebuild, release };
+    return { plan, feedHandles, rebuild };
   }
 
   private resolveFetch(f: Fetch): Tensor | Operation {
