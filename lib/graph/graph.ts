@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DType, Shape } from '../dtype.js';
 import { shapeString } from '../dtype.js';
-import { popEagerDevice, pushEagerDevice, setGraphBuilder } from '../engine.js';
+import { executingEagerly, popEagerDevice, pushEagerDevice, setGraphBuilder } from '../engine.js';
 import type { Attrs, NativeMeta } from '../native.js';
 import { native } from '../native.js';
 import type { OpNode } from '../tensor.js';
@@ -200,6 +200,25 @@ export function nameScope<T>(name: string, fn: () => T): T {
     return fn();
   } finally {
     g.nameStack.pop();
+  }
+}
+
+/**
+ * fn with no control dependencies and, for `clearNames`, outside every name scope (TF's
+ * init_scope): for state created on the side of the graph being built, such as optimizer slots,
+ * moving-average shadows and Keras' top-level nodes. Eagerly, just fn().
+ */
+export function initScope<T>(fn: () => T, clearNames = false): T {
+  if (executingEagerly()) return fn();
+  const g = getDefaultGraph();
+  const [ctl, names] = [g.controlStack, g.nameStack];
+  g.controlStack = [];
+  if (clearNames) g.nameStack = [];
+  try {
+    return fn();
+  } finally {
+    g.controlStack = ctl;
+    g.nameStack = names;
   }
 }
 

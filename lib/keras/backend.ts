@@ -11,7 +11,7 @@ import { hostTensor } from '../convert.js';
 import { executingEagerly } from '../engine.js';
 import { variablesInitializer } from '../graph/control.js';
 import type { Graph } from '../graph/graph.js';
-import { getDefaultGraph, placeholderWithDefault, resetDefaultGraph } from '../graph/graph.js';
+import { getDefaultGraph, initScope, placeholderWithDefault, resetDefaultGraph } from '../graph/graph.js';
 import { Session } from '../graph/session.js';
 import type { Variable } from '../graph/variables.js';
 import { constant } from '../ops/creation.js';
@@ -31,17 +31,7 @@ export function checkGraphMode(what: string): void {
 
 /** fn with the graph as default, outside any name scope and control dependencies. */
 export function atTopLevel<T>(graph: Graph, fn: () => T): T {
-  return graph.asDefault(() => {
-    const [names, ctl] = [graph.nameStack, graph.controlStack];
-    graph.nameStack = [];
-    graph.controlStack = [];
-    try {
-      return fn();
-    } finally {
-      graph.nameStack = names;
-      graph.controlStack = ctl;
-    }
-  });
+  return graph.asDefault(() => initScope(fn, true));
 }
 
 // ---------------------------------------------------------------- sessions

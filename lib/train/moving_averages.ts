@@ -12,7 +12,7 @@
  */
 import { executingEagerly } from '../engine.js';
 import type { Operation } from '../graph/graph.js';
-import { getDefaultGraph, nameScope } from '../graph/graph.js';
+import { getDefaultGraph, initScope, nameScope } from '../graph/graph.js';
 import type { CustomGetter } from '../graph/variable_scope.js';
 import { group } from '../graph/control.js';
 import { GraphKeys, trainableVariables, Variable } from '../graph/variables.js';
@@ -121,15 +121,6 @@ export class ExponentialMovingAverage {
 
   // "<variable>/<name>", top level, free of control dependencies (as TF's slot variables).
   private createShadow(v: Variable): Variable {
-    const g = getDefaultGraph();
-    const [names, ctl] = [g.nameStack, g.controlStack];
-    g.nameStack = v.opName.split('/');
-    g.controlStack = [];
-    try {
-      return new Variable(v.initialValue!, { name: this.name, dtype: v.dtype, trainable: false });
-    } finally {
-      g.nameStack = names;
-      g.controlStack = ctl;
-    }
+    return initScope(() => new Variable(v.initialValue!, { name: this.averageName(v), dtype: v.dtype, trainable: false }), true);
   }
 }

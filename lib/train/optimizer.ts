@@ -17,7 +17,7 @@ import { cast } from '../ops/index_ops.js';
 import { group } from '../graph/control.js';
 import { gradients } from '../graph/gradients.js';
 import type { Graph } from '../graph/graph.js';
-import { controlDependencies, getDefaultGraph, nameScope, Operation } from '../graph/graph.js';
+import { controlDependencies, getDefaultGraph, initScope, nameScope, Operation } from '../graph/graph.js';
 import { assignAdd, trainableVariables, Variable } from '../graph/variables.js';
 
 /** A learning rate or other hyperparameter: a number, or a scalar float tensor. */
@@ -49,21 +49,6 @@ export function checkHyper(value: unknown, name: string, cls: string): Hyper {
     return value;
   }
   throw new Error(`${cls}: ${name} must be a number or a scalar Tensor, got ${value === null ? 'null' : typeof value}`);
-}
-
-/** fn with no control dependencies and, for `clearNames`, no name scope (TF's init_scope). */
-function initScope<T>(fn: () => T, clearNames = false): T {
-  if (executingEagerly()) return fn();
-  const g = getDefaultGraph();
-  const [ctl, names] = [g.controlStack, g.nameStack];
-  g.controlStack = [];
-  if (clearNames) g.nameStack = [];
-  try {
-    return fn();
-  } finally {
-    g.controlStack = ctl;
-    g.nameStack = names;
-  }
 }
 
 function isVariable(v: unknown): v is Variable {
