@@ -25,7 +25,6 @@ export type Feeds = Map<Tensor | string, FeedValue> | Record<string, FeedValue>;
 
 interface CompiledPlan {
   native: object;
-  feedOrder: Tensor[];
   logged: boolean;
 }
 
@@ -192,8 +191,7 @@ export class Session {
     let plan = this.plans.get(key);
     if (!plan) {
       const spec = compilePlan(tensors, targets, feedPairs.map(([t]) => t));
-      const feedOrder = feedPairs.map(([t]) => t);
-      plan = { native: native.createPlan(spec), feedOrder, logged: false };
+      plan = { native: native.createPlan(spec), logged: false };
       this.plans.set(key, plan);
     }
     const feedHandles = feedPairs.map(([, h]) => h);

@@ -70,8 +70,7 @@ export function denseApply(
     // [..., in] → [-1, in] · kernel → [..., units]
     const lead = inputs.shape.slice(0, -1).map((d) => (d === null ? -1 : d));
     if (lead.filter((d) => d === -1).length > 1) {
-      const shown = `${shapeString(inputs.shape)}`;
-      throw new Error(`${layer}: at most one unknown leading dimension is supported, got ${shown}`);
+      throw new Error(`${layer}: at most one unknown leading dimension is supported, got ${shapeString(inputs.shape)}`);
     }
     y = reshape(matmul(reshape(inputs, [-1, inDim]), kernel), [...lead, units]);
   }
