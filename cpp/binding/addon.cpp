@@ -1,6 +1,7 @@
 // Module init and the whole native surface (declared once in lib/native.ts). Thin: no math.
 // Every entry point validates its arguments and turns nf::Error into a JavaScript Error.
 #include "binding/device.h"
+#include "binding/guarded.h"
 #include "binding/session.h"
 #include "binding/tensor_handle.h"
 #include "core/host_allocator.h"
@@ -12,20 +13,6 @@
 namespace nf::binding {
 
 namespace {
-
-// Runs fn, converting C++ exceptions into JS exceptions (never a crash).
-template <typename F>
-Napi::Value guarded(const Napi::CallbackInfo & info, F fn) {
-    try {
-        return fn(info.Env());
-    } catch (const Napi::Error &) {
-        throw;
-    } catch (const std::bad_alloc &) {
-        throw Napi::Error::New(info.Env(), "out of memory");
-    } catch (const std::exception & e) {
-        throw Napi::Error::New(info.Env(), e.what());
-    }
-}
 
 std::string read_string(const Napi::Value & v, const char * what) {
     NF_CHECK(v.IsString(), "%s must be a string", what);

@@ -1,23 +1,13 @@
 // Devices seen from JavaScript: moving a tensor (t.to('cuda:0')), waiting for the GPU, the
 // CUDA build and run-time facts (doctor), the caching allocator's numbers and switches.
 #include "binding/device.h"
+#include "binding/guarded.h"
 #include "binding/tensor_handle.h"
 #include "ops/dispatch.h"
 
 namespace nf::binding {
 
 namespace {
-
-template <typename F>
-Napi::Value guarded(const Napi::CallbackInfo & info, F fn) {
-    try {
-        return fn(info.Env());
-    } catch (const Napi::Error &) {
-        throw;
-    } catch (const std::exception & e) {
-        throw Napi::Error::New(info.Env(), e.what());
-    }
-}
 
 // toDevice(handle, device): the tensor on `device` (the same handle's tensor when already there).
 Napi::Value to_device_js(const Napi::CallbackInfo & info) {
