@@ -34,6 +34,41 @@ export function setGraphBuilder(fn: typeof graphBuilder, constFn: typeof constan
   constantBuilder = constFn;
 }
 
+/** What op functions accept besides their TF keyword options: TF's `name=`. */
+export interface NameOption {
+  /** The node's name in graph mode (unique-ified under the current name scope, as in TF);
+   * ignored when executing eagerly, as TF 2 ignores it. */
+  name?: string;
+}
+
+/** Builds ops under a name (graph/graph.ts's buildNamed); installed by the graph. */
+let namer: (<T>(name: string, build: () => T) => T) | null = null;
+
+/** @internal */
+export function setNamer(fn: typeof namer): void {
+  namer = fn;
+}
+
+/** TF's op names: what the graph's name validation (and TF's) accepts. */
+const OP_NAME = /^[A-Za-z0-9.][A-Za-z0-9_.\-/]*$/;
+
+/**
+ * @internal TF's `name=` for the op function `op`: in graph mode the op that produces the
+ * result of `build` is named `name`, and any helper ops it builds go under the scope `name/…`
+ * (see buildNamed in graph/graph.ts). Without a name, or eagerly, just build().
+ */
+export function named<T>(op: string, name: string | undefined, build: () => T): T {
+  if (name === undefined) return build();
+  if (typeof name !== 'string' || !OP_NAME.test(name) || name.endsWith('/')) {
+    throw new Error(
+      `${op}: name must be a string of letters, digits and . _ - / not starting with _, - or / ` +
+        `and not ending with /, got ${typeof name === 'string' ? `'${name}'` : typeof name}`,
+    );
+  }
+  if (eager || !namer) return build();
+  return namer(name, build);
+}
+
 /** @internal a host value as a tensor of the current mode: itself (eager) or a Const node. */
 export function constantOf(value: Tensor, name?: string): Tensor {
   if (eager) return track(value);

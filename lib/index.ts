@@ -17,7 +17,7 @@ export {
   dispose,
   memory,
 } from './engine.js';
-export type { MemoryInfo } from './engine.js';
+export type { MemoryInfo, NameOption } from './engine.js';
 export { GradientTape } from './autograd.js';
 export {
   Graph,

@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DType, Shape } from '../dtype.js';
 import { shapeString } from '../dtype.js';
-import { executingEagerly, popEagerDevice, pushEagerDevice, setGraphBuilder } from '../engine.js';
+import { executingEagerly, popEagerDevice, pushEagerDevice, setGraphBuilder, setNamer } from '../engine.js';
 import type { Attrs, NativeMeta } from '../native.js';
 import { native } from '../native.js';
 import type { OpNode } from '../tensor.js';
@@ -24,6 +24,8 @@ export interface AddOpOptions {
   name?: string;
   /** `name` is already a full name (e.g. "fc1/bias/Assign"): not put under the name scope again. */
   fullName?: boolean;
+  /** `name` is a full name that uniqueName already reserved for this op (buildNamed). */
+  reserved?: boolean;
   extra?: OpExtra;
   outputs?: NativeMeta[];
   exact?: { name: string; control: Operation[]; device: string | null };
@@ -85,6 +87,22 @@ export class Graph {
     return name;
   }
 
+  /**
+   * @internal uniqueName(base), and a function that gives the name back, for a build under it
+   * that failed (buildNamed): a call rejected for its arguments then leaves no trace.
+   */
+  reserveName(base: string): [string, () => void] {
+    const full = this.nameStack.length ? `${this.nameStack.join('/')}/${base}` : base;
+    const next = this.nextSuffix.get(full);
+    const name = this.uniqueName(base);
+    const release = () => {
+      this.used.delete(name);
+      if (next === undefined) this.nextSuffix.delete(full);
+      else this.nextSuffix.set(full, next);
+    };
+    return [name, release];
+  }
+
   /** @internal true if `name` is taken by an op (or reserved, e.g. by a summary tag). */
   isNameUsed(name: string): boolean {
     return this.used.has(name);
@@ -102,7 +120,9 @@ export class Graph {
     }
     const name = exact
       ? this.uniqueName(exact.name, false)
-      : this.uniqueName(opts.name ?? type, !opts.fullName);
+      : opts.reserved && opts.name !== undefined
+        ? opts.name
+        : this.uniqueName(opts.name ?? type, !opts.fullName);
     let metas = opts.outputs;
     if (!metas) {
       try {
@@ -119,6 +139,13 @@ export class Graph {
     this.operations.push(op);
     this.byName.set(name, op);
     return op;
+  }
+
+  /** @internal gives `op`, built since buildNamed reserved `name`, that name instead of its own. */
+  renameFresh(op: Operation, name: string): void {
+    this.byName.delete(op.name);
+    (op as { name: string }).name = name;
+    this.byName.set(name, op);
   }
 
   /** Inputs must belong to this graph; concrete tensors become constants. */
@@ -306,6 +333,40 @@ setGraphBuilder(
   (type, inputs, attrs) => getDefaultGraph().addOp(type, inputs, attrs).outputs,
   (value, name) => graphConstant(getDefaultGraph(), value, name),
 );
+
+/**
+ * TF's `name=` (engine.named): reserves `name` under the current scope (unique-ified: a second
+ * 'sum' is 'sum_1'), builds the ops of `build` under that scope, then gives the reserved name to
+ * the op that produced the result, if `build` created it; otherwise (the result is an input
+ * passed through, or comes from several ops) a single tensor gets an identity node of that name
+ * and several keep their scoped names, as TF's composite ops do ('m/mean', 'm/variance').
+ */
+function buildNamed<T>(name: string, build: () => T): T {
+  const g = getDefaultGraph();
+  const [full, release] = g.reserveName(name);
+  const firstNew = g.operations.length;
+  const saved = g.nameStack;
+  g.nameStack = full.split('/');
+  let result: T;
+  try {
+    result = build();
+  } catch (e) {
+    release();
+    throw e;
+  } finally {
+    g.nameStack = saved;
+  }
+  const tensors = (Array.isArray(result) ? result : [result]) as unknown[];
+  const ops = new Set(tensors.map((t) => (t instanceof Tensor ? t.op : undefined)));
+  const [op] = ops;
+  if (ops.size === 1 && op instanceof Operation && op.graph === g && op.id >= firstNew) {
+    g.renameFresh(op, full);
+  } else if (!Array.isArray(result) && result instanceof Tensor && result.isSymbolic) {
+    return g.addOp('identity', [result], {}, { name: full, reserved: true }).outputs[0] as T;
+  }
+  return result;
+}
+setNamer(buildNamed);
 
 /** The default graph's collection `key` (TF's tf.get_collection), e.g. GraphKeys.UPDATE_OPS. */
 export function getCollection<T = unknown>(key: string): T[] {

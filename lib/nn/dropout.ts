@@ -1,7 +1,8 @@
 /** tf.nn.dropout: a fresh mask on every eager call and every Session.run. */
 import { registerGrad } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { asTensor, checkFloat } from '../ops/checks.js';
 import { mul, sub } from '../ops/binary.js';
@@ -21,7 +22,7 @@ export interface DropoutOptions {
  *
  *   const h = tf.nn.dropout(hidden, keepProb);
  */
-export function dropout(x: TensorLike, keepProb?: number | Tensor | null, opts: DropoutOptions = {}): Tensor {
+export function dropout(x: TensorLike, keepProb?: number | Tensor | null, opts: DropoutOptions & NameOption = {}): Tensor {
   const t = asTensor(x, 'x', 'dropout');
   checkFloat(t, 'x', 'dropout');
   if ((keepProb === undefined || keepProb === null) === (opts.rate === undefined)) {
@@ -36,7 +37,7 @@ export function dropout(x: TensorLike, keepProb?: number | Tensor | null, opts: 
     keep = asTensor(keepProb as number | Tensor, 'keepProb', 'dropout', t.dtype);
   }
   const attrs = { ...randomStreamAttrs(opts.seed), ...(opts.noiseShape ? { noise_shape: opts.noiseShape } : {}) };
-  return runOp('dropout', [t, keep], attrs)[0];
+  return named('dropout', opts.name, () => runOp('dropout', [t, keep], attrs)[0]);
 }
 
 // The mask (second output) holds 0 or 1/keepProb: the gradient is dy · mask.

@@ -1,5 +1,7 @@
 /** tf.nn.l2Loss and tf.nn.moments, composed from ops (their gradients come for free). */
 import type { TensorLike } from '../convert.js';
+import type { NameOption } from '../engine.js';
+import { named } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkFloat } from '../ops/checks.js';
 import { mul, squaredDifference } from '../ops/binary.js';
@@ -13,10 +15,10 @@ import { squeeze } from '../ops/shape.js';
  *
  *   const decay = tf.mul(1e-4, tf.nn.l2Loss(W));
  */
-export function l2Loss(t: TensorLike): Tensor {
+export function l2Loss(t: TensorLike, opts: NameOption = {}): Tensor {
   const x = asTensor(t, 't', 'l2Loss');
   checkFloat(x, 't', 'l2Loss');
-  return mul(reduceSum(square(x)), 0.5);
+  return named('l2Loss', opts.name, () => mul(reduceSum(square(x)), 0.5));
 }
 
 /**
@@ -25,13 +27,15 @@ export function l2Loss(t: TensorLike): Tensor {
  *
  *   const [mean, variance] = tf.nn.moments(x, [0]);
  */
-export function moments(x: TensorLike, axes: number[], opts: { keepDims?: boolean } = {}): [Tensor, Tensor] {
+export function moments(x: TensorLike, axes: number[], opts: { keepDims?: boolean } & NameOption = {}): [Tensor, Tensor] {
   const t = asTensor(x, 'x', 'moments');
   checkFloat(t, 'x', 'moments');
-  const mean = reduceMean(t, axes, true);
-  const variance = reduceMean(squaredDifference(t, stopGradient(mean)), axes, true);
-  if (opts.keepDims) return [mean, variance];
-  const rank = t.shape.length;
-  const squeezeAxes = axes.map((a) => (a < 0 ? a + rank : a));
-  return [squeeze(mean, squeezeAxes), squeeze(variance, squeezeAxes)];
+  return named('moments', opts.name, (): [Tensor, Tensor] => {
+    const mean = reduceMean(t, axes, true);
+    const variance = reduceMean(squaredDifference(t, stopGradient(mean)), axes, true);
+    if (opts.keepDims) return [mean, variance];
+    const rank = t.shape.length;
+    const squeezeAxes = axes.map((a) => (a < 0 ? a + rank : a));
+    return [squeeze(mean, squeezeAxes), squeeze(variance, squeezeAxes)];
+  });
 }

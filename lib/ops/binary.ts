@@ -7,7 +7,8 @@
 import type { DType } from '../dtype.js';
 import { isFloatDType, shapeString } from '../dtype.js';
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './broadcast.js';
@@ -37,9 +38,11 @@ function operands(values: TensorLike[], names: string[], op: string, allowed?: r
 }
 
 const binary =
-  (op: string, name: string, allowed?: readonly DType[]) =>
-  (a: TensorLike, b: TensorLike): Tensor =>
-    runOp(op, operands([a, b], ['a', 'b'], name, allowed))[0];
+  (op: string, fn: string, allowed?: readonly DType[]) =>
+  (a: TensorLike, b: TensorLike, opts: NameOption = {}): Tensor => {
+    const ts = operands([a, b], ['a', 'b'], fn, allowed);
+    return named(fn, opts.name, () => runOp(op, ts)[0]);
+  };
 
 // ---------------------------------------------------------------- arithmetic
 
@@ -87,8 +90,9 @@ export const logicalAnd = binary('logical_and', 'logicalAnd', ['bool']);
 /** a OR b on bool tensors, broadcasting.  `tf.logicalOr(m1, m2)` */
 export const logicalOr = binary('logical_or', 'logicalOr', ['bool']);
 /** NOT x on a bool tensor.  `const outside = tf.logicalNot(inside);` */
-export function logicalNot(x: TensorLike): Tensor {
-  return runOp('logical_not', operands([x], ['x'], 'logicalNot', ['bool']))[0];
+export function logicalNot(x: TensorLike, opts: NameOption = {}): Tensor {
+  const ts = operands([x], ['x'], 'logicalNot', ['bool']);
+  return named('logicalNot', opts.name, () => runOp('logical_not', ts)[0]);
 }
 
 // ---------------------------------------------------------------- selection
@@ -99,10 +103,11 @@ export function logicalNot(x: TensorLike): Tensor {
  *
  *   const y = tf.where(tf.greater(x, 0), x, tf.mul(x, 0.2));   // leaky relu
  */
-export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+export function where(condition: TensorLike, a: TensorLike, b: TensorLike, opts: NameOption = {}): Tensor {
   const c = asTensor(condition, 'condition', 'where', 'bool');
   checkDType(c, 'condition', 'where', ['bool']);
-  return runOp('where', [c, ...operands([a, b], ['a', 'b'], 'where')])[0];
+  const ts = operands([a, b], ['a', 'b'], 'where');
+  return named('where', opts.name, () => runOp('where', [c, ...ts])[0]);
 }
 
 /**
@@ -111,9 +116,10 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
  *
  *   const p = tf.clipByValue(probs, 1e-7, 1 - 1e-7);
  */
-export function clipByValue(t: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike): Tensor {
+export function clipByValue(t: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike, opts: NameOption = {}): Tensor {
   const names = ['t', 'clipValueMin', 'clipValueMax'];
-  return runOp('clip_by_value', operands([t, clipValueMin, clipValueMax], names, 'clipByValue', NUMERIC))[0];
+  const ts = operands([t, clipValueMin, clipValueMax], names, 'clipByValue', NUMERIC);
+  return named('clipByValue', opts.name, () => runOp('clip_by_value', ts)[0]);
 }
 
 // ---------------------------------------------------------------- gradients

@@ -7,7 +7,8 @@
 import { shapeString } from '../dtype.js';
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul, sub } from './binary.js';
 import { asTensor, checkFloat } from './checks.js';
@@ -33,14 +34,14 @@ export function conv2d(
   filter: TensorLike,
   strides: number | number[],
   padding: Padding,
-  opts: { dilations?: number | number[]; dataFormat?: string } = {},
+  opts: { dilations?: number | number[]; dataFormat?: string } & NameOption = {},
 ): Tensor {
   const x = asTensor(input, 'input', 'conv2d');
   const f = asTensor(filter, 'filter', 'conv2d', x.dtype);
   checkFloat(x, 'input', 'conv2d');
   nhwcOnly(opts.dataFormat, 'conv2d');
   const at = opWithShapes('conv2d', { input: x.shape, filter: f.shape });
-  return runOp('conv2d', [x, f], convWindowAttrs(strides, opts.dilations, padding, at))[0];
+  return named('conv2d', opts.name, () => runOp('conv2d', [x, f], convWindowAttrs(strides, opts.dilations, padding, at))[0]);
 }
 
 /** Activations fusedConv2d applies after the bias ('' = none). */
@@ -79,7 +80,7 @@ export function fusedConv2d(
  *
  *   const up = tf.nn.conv2dTranspose(z, W, [-1, 14, 14, 32], [1, 2, 2, 1], 'SAME');
  */
-export function conv2dTranspose(value: TensorLike, filter: TensorLike, outputShape: number[], strides: number | number[], padding: Padding): Tensor {
+export function conv2dTranspose(value: TensorLike, filter: TensorLike, outputShape: number[], strides: number | number[], padding: Padding, opts: NameOption = {}): Tensor {
   const dy = asTensor(value, 'value', 'conv2dTranspose');
   const f = asTensor(filter, 'filter', 'conv2dTranspose', dy.dtype);
   checkFloat(dy, 'value', 'conv2dTranspose');
@@ -91,7 +92,7 @@ export function conv2dTranspose(value: TensorLike, filter: TensorLike, outputSha
     padding: paddingName(padding, at),
     input_shape: outputShape,
   };
-  return runOp('conv2d_backward_input', [dy, f], attrs)[0];
+  return named('conv2dTranspose', opts.name, () => runOp('conv2d_backward_input', [dy, f], attrs)[0]);
 }
 
 /**
@@ -99,13 +100,13 @@ export function conv2dTranspose(value: TensorLike, filter: TensorLike, outputSha
  *
  *   const y = tf.nn.conv1d(seq, W, 1, 'SAME');
  */
-export function conv1d(value: TensorLike, filters: TensorLike, stride: number, padding: Padding): Tensor {
+export function conv1d(value: TensorLike, filters: TensorLike, stride: number, padding: Padding, opts: NameOption = {}): Tensor {
   const x = asTensor(value, 'value', 'conv1d');
   const f = asTensor(filters, 'filters', 'conv1d', x.dtype);
   if (x.shape.length !== 3 || f.shape.length !== 3) {
     throw new Error(`conv1d: value must be [batch, width, channels] and filters [width, in, out], got [${x.shape}] and [${f.shape}]`);
   }
-  return squeeze(conv2d(expandDims(x, 1), expandDims(f, 0), [1, stride], padding), [1]);
+  return named('conv1d', opts.name, () => squeeze(conv2d(expandDims(x, 1), expandDims(f, 0), [1, stride], padding), [1]));
 }
 
 /**
@@ -113,7 +114,7 @@ export function conv1d(value: TensorLike, filters: TensorLike, stride: number, p
  *
  *   const y = tf.nn.biasAdd(tf.nn.conv2d(x, W, 1, 'SAME'), b);
  */
-export function biasAdd(value: TensorLike, bias: TensorLike, opts: { dataFormat?: string } = {}): Tensor {
+export function biasAdd(value: TensorLike, bias: TensorLike, opts: { dataFormat?: string } & NameOption = {}): Tensor {
   const x = asTensor(value, 'value', 'biasAdd');
   const b = asTensor(bias, 'bias', 'biasAdd', x.dtype);
   nhwcOnly(opts.dataFormat, 'biasAdd');
@@ -121,19 +122,22 @@ export function biasAdd(value: TensorLike, bias: TensorLike, opts: { dataFormat?
   if (b.shape.length !== 1 || x.shape.length < 2 || (c !== null && b.shape[0] !== null && c !== b.shape[0])) {
     throw new Error(`biasAdd: bias must be a vector matching the last dimension of value: value ${shapeString(x.shape)}, bias ${shapeString(b.shape)}`);
   }
-  return add(x, b);
+  return named('biasAdd', opts.name, () => add(x, b));
 }
 
 /**
  * (x − mean) · scale / sqrt(variance + ε) + offset, broadcasting (TF's tf.nn.batch_normalization).
  */
-export function batchNormalization(x: TensorLike, mean: TensorLike, variance: TensorLike, offset: TensorLike | null, scale: TensorLike | null, varianceEpsilon: number): Tensor {
+export function batchNormalization(x: TensorLike, mean: TensorLike, variance: TensorLike, offset: TensorLike | null, scale: TensorLike | null, varianceEpsilon: number, opts: NameOption = {}): Tensor {
   const t = asTensor(x, 'x', 'batchNormalization');
   checkFloat(t, 'x', 'batchNormalization');
-  let inv = rsqrt(add(asTensor(variance, 'variance', 'batchNormalization', t.dtype), varianceEpsilon));
-  if (scale !== null) inv = mul(inv, asTensor(scale, 'scale', 'batchNormalization', t.dtype));
-  const y = mul(sub(t, asTensor(mean, 'mean', 'batchNormalization', t.dtype)), inv);
-  return offset === null ? y : add(y, asTensor(offset, 'offset', 'batchNormalization', t.dtype));
+  const arg = (v: TensorLike, name: string) => asTensor(v, name, 'batchNormalization', t.dtype);
+  const [m, v, o, s] = [arg(mean, 'mean'), arg(variance, 'variance'), offset && arg(offset, 'offset'), scale && arg(scale, 'scale')];
+  return named('batchNormalization', opts.name, () => {
+    const inv = s === null ? rsqrt(add(v, varianceEpsilon)) : mul(rsqrt(add(v, varianceEpsilon)), s);
+    const y = mul(sub(t, m), inv);
+    return o === null ? y : add(y, o);
+  });
 }
 
 // conv2d: dx by the transposed convolution, dfilter by the filter correlation.

@@ -1,7 +1,8 @@
 /** identity and stopGradient (same value, different gradient); shape, size and rank. */
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { asTensor } from './checks.js';
 
@@ -10,8 +11,8 @@ import { asTensor } from './checks.js';
  *
  *   const y = tf.identity(x);
  */
-export function identity(x: TensorLike): Tensor {
-  return runOp('identity', [asTensor(x, 'x', 'identity')])[0];
+export function identity(x: TensorLike, opts: NameOption = {}): Tensor {
+  return named('identity', opts.name, () => runOp('identity', [asTensor(x, 'x', 'identity')])[0]);
 }
 
 /**
@@ -19,8 +20,8 @@ export function identity(x: TensorLike): Tensor {
  *
  *   const target = tf.stopGradient(tf.add(q, 1));
  */
-export function stopGradient(x: TensorLike): Tensor {
-  return runOp('stop_gradient', [asTensor(x, 'x', 'stopGradient')])[0];
+export function stopGradient(x: TensorLike, opts: NameOption = {}): Tensor {
+  return named('stopGradient', opts.name, () => runOp('stop_gradient', [asTensor(x, 'x', 'stopGradient')])[0]);
 }
 
 /**
@@ -29,18 +30,18 @@ export function stopGradient(x: TensorLike): Tensor {
  *
  *   const batch = tf.gather(tf.shape(x), 0);
  */
-export function shape(x: TensorLike): Tensor {
-  return runOp('shape', [asTensor(x, 'x', 'shape')])[0];
+export function shape(x: TensorLike, opts: NameOption = {}): Tensor {
+  return named('shape', opts.name, () => runOp('shape', [asTensor(x, 'x', 'shape')])[0]);
 }
 
 /** The number of elements of x as an int32 scalar (TF's tf.size). */
-export function size(x: TensorLike): Tensor {
-  return runOp('size', [asTensor(x, 'x', 'size')])[0];
+export function size(x: TensorLike, opts: NameOption = {}): Tensor {
+  return named('size', opts.name, () => runOp('size', [asTensor(x, 'x', 'size')])[0]);
 }
 
 /** The rank of x as an int32 scalar (TF's tf.rank). */
-export function rank(x: TensorLike): Tensor {
-  return runOp('rank', [asTensor(x, 'x', 'rank')])[0];
+export function rank(x: TensorLike, opts: NameOption = {}): Tensor {
+  return named('rank', opts.name, () => runOp('rank', [asTensor(x, 'x', 'rank')])[0]);
 }
 
 registerGrad('identity', (dys) => [dys[0]]);

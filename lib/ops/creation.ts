@@ -3,7 +3,8 @@ import type { DType, Shape } from '../dtype.js';
 import { isDType, shapeString } from '../dtype.js';
 import type { TensorLike } from '../convert.js';
 import { hostTensor } from '../convert.js';
-import { constantOf, runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { constantOf, named, runOp } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { asTensor } from './checks.js';
 
@@ -20,13 +21,13 @@ export function constant(value: TensorLike, dtype?: DType, shape?: Shape, name?:
 }
 
 /** Zeros with the shape and dtype of x (shape known at run time in graph mode). */
-export function zerosLike(x: TensorLike): Tensor {
-  return runOp('zeros_like', [asTensor(x, 'x', 'zerosLike')])[0];
+export function zerosLike(x: TensorLike, opts: NameOption = {}): Tensor {
+  return named('zerosLike', opts.name, () => runOp('zeros_like', [asTensor(x, 'x', 'zerosLike')])[0]);
 }
 
 /** Ones with the shape and dtype of x. */
-export function onesLike(x: TensorLike): Tensor {
-  return runOp('ones_like', [asTensor(x, 'x', 'onesLike')])[0];
+export function onesLike(x: TensorLike, opts: NameOption = {}): Tensor {
+  return named('onesLike', opts.name, () => runOp('ones_like', [asTensor(x, 'x', 'onesLike')])[0]);
 }
 
 /**
@@ -36,22 +37,22 @@ export function onesLike(x: TensorLike): Tensor {
  *
  *   const m = tf.fill([2, 3], -Infinity);
  */
-export function fill(dims: number[], value: number | boolean, dtype?: DType): Tensor {
+export function fill(dims: number[], value: number | boolean, dtype?: DType, opts: NameOption = {}): Tensor {
   if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new Error(`fill: dims must be an array of integers >= 0, got ${Array.isArray(dims) ? shapeString(dims) : String(dims)}`);
   }
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`fill: value must be a number or boolean, got ${typeof value}`);
   const dt = dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   if (!isDType(dt)) throw new Error(`fill: unknown dtype '${String(dt)}' (expected float32, float64, int32 or bool)`);
-  return runOp('fill', [], { shape: dims, value: Number(value), dtype: dt })[0];
+  return named('fill', opts.name, () => runOp('fill', [], { shape: dims, value: Number(value), dtype: dt })[0]);
 }
 
 /** A tensor of `shape` full of zeros.  `const b = tf.zeros([10]);` */
-export function zeros(shape: number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 0, dtype);
+export function zeros(shape: number[], dtype: DType = 'float32', opts: NameOption = {}): Tensor {
+  return named('zeros', opts.name, () => fill(shape, 0, dtype));
 }
 
 /** A tensor of `shape` full of ones.  `const m = tf.ones([2, 2], 'int32');` */
-export function ones(shape: number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 1, dtype);
+export function ones(shape: number[], dtype: DType = 'float32', opts: NameOption = {}): Tensor {
+  return named('ones', opts.name, () => fill(shape, 1, dtype));
 }

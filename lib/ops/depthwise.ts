@@ -5,7 +5,8 @@
  * CPU kernels: direct loops over the channels (cpp/cpu/conv_depthwise.cpp).
  */
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { registerGrad } from '../grad_registry.js';
 import type { Attrs } from '../native.js';
 import type { Tensor } from '../tensor.js';
@@ -58,14 +59,14 @@ export function depthwiseConv2d(
   filter: TensorLike,
   strides: number | number[],
   padding: Padding,
-  opts: DepthwiseConv2dOptions = {},
+  opts: DepthwiseConv2dOptions & NameOption = {},
 ): Tensor {
   const op = 'depthwiseConv2d';
   const x = asTensor(input, 'input', op);
   const f = asTensor(filter, 'filter', op, x.dtype);
   checkFloat(x, 'input', op);
   const at = opWithShapes(op, { input: x.shape, filter: f.shape });
-  return runOp('depthwise_conv2d', [x, f], windowAttrs(strides, padding, opts, at))[0];
+  return named('depthwiseConv2d', opts.name, () => runOp('depthwise_conv2d', [x, f], windowAttrs(strides, padding, opts, at))[0]);
 }
 
 /** TF's tf.nn.depthwise_conv2d_native: the same op as depthwiseConv2d (dilations, no rate). */
@@ -74,9 +75,9 @@ export function depthwiseConv2dNative(
   filter: TensorLike,
   strides: number | number[],
   padding: Padding,
-  opts: { dilations?: number | number[]; dataFormat?: string } = {},
+  opts: { dilations?: number | number[]; dataFormat?: string } & NameOption = {},
 ): Tensor {
-  return depthwiseConv2d(input, filter, strides, padding, opts);
+  return named('depthwiseConv2dNative', opts.name, () => depthwiseConv2d(input, filter, strides, padding, opts));
 }
 
 /**
@@ -92,7 +93,7 @@ export function depthwiseConv2dNativeBackpropInput(
   outBackprop: TensorLike,
   strides: number | number[],
   padding: Padding,
-  opts: { dilations?: number | number[]; dataFormat?: string } = {},
+  opts: { dilations?: number | number[]; dataFormat?: string } & NameOption = {},
 ): Tensor {
   const op = 'depthwiseConv2dNativeBackpropInput';
   const dy = asTensor(outBackprop, 'outBackprop', op);
@@ -101,7 +102,7 @@ export function depthwiseConv2dNativeBackpropInput(
   const at = opWithShapes(op, { filter: f.shape, outBackprop: dy.shape });
   const inputShape = shapeArg(inputSizes, 'inputSizes', at);
   const attrs = { ...windowAttrs(strides, padding, opts, at), input_shape: inputShape };
-  return runOp('depthwise_conv2d_backward_input', [dy, f], attrs)[0];
+  return named('depthwiseConv2dNativeBackpropInput', opts.name, () => runOp('depthwise_conv2d_backward_input', [dy, f], attrs)[0]);
 }
 
 /**
@@ -116,7 +117,7 @@ export function depthwiseConv2dNativeBackpropFilter(
   outBackprop: TensorLike,
   strides: number | number[],
   padding: Padding,
-  opts: { dilations?: number | number[]; dataFormat?: string } = {},
+  opts: { dilations?: number | number[]; dataFormat?: string } & NameOption = {},
 ): Tensor {
   const op = 'depthwiseConv2dNativeBackpropFilter';
   const x = asTensor(input, 'input', op);
@@ -125,7 +126,7 @@ export function depthwiseConv2dNativeBackpropFilter(
   const at = opWithShapes(op, { input: x.shape, outBackprop: dy.shape });
   const filterShape = shapeArg(filterSizes, 'filterSizes', at);
   const attrs = { ...windowAttrs(strides, padding, opts, at), filter_shape: filterShape };
-  return runOp('depthwise_conv2d_backward_filter', [x, dy], attrs)[0];
+  return named('depthwiseConv2dNativeBackpropFilter', opts.name, () => runOp('depthwise_conv2d_backward_filter', [x, dy], attrs)[0]);
 }
 
 // The window attributes without the backward ops' static shapes.

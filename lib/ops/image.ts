@@ -4,7 +4,8 @@
  * flow to the images (cpp/cpu/resize.cpp).
  */
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import type { Attrs } from '../native.js';
 import type { Tensor } from '../tensor.js';
@@ -44,13 +45,14 @@ export function resizeNearestNeighbor(
   size: number[],
   alignCorners = false,
   halfPixelCenters = false,
+  opts: NameOption = {},
 ): Tensor {
   const op = 'resizeNearestNeighbor';
   const x = asTensor(images, 'images', op);
   checkDType(x, 'images', op, ['float32', 'float64', 'int32']);
   const at = opWithShapes(op, { images: x.shape });
   const attrs = resizeAttrs(size, alignCorners, halfPixelCenters, at);
-  return runOp('resize_nearest_neighbor', [x], attrs)[0];
+  return named('resizeNearestNeighbor', opts.name, () => runOp('resize_nearest_neighbor', [x], attrs)[0]);
 }
 
 /**
@@ -66,6 +68,7 @@ export function resizeBilinear(
   size: number[],
   alignCorners = false,
   halfPixelCenters = false,
+  opts: NameOption = {},
 ): Tensor {
   const op = 'resizeBilinear';
   let x = asTensor(images, 'images', op);
@@ -73,7 +76,7 @@ export function resizeBilinear(
   if (x.dtype === 'int32') x = cast(x, 'float32');
   const at = opWithShapes(op, { images: x.shape });
   const attrs = resizeAttrs(size, alignCorners, halfPixelCenters, at);
-  return runOp('resize_bilinear', [x], attrs)[0];
+  return named('resizeBilinear', opts.name, () => runOp('resize_bilinear', [x], attrs)[0]);
 }
 
 // Each output pixel reads fixed source pixels with fixed weights: the backward kernels scatter

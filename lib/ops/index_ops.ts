@@ -6,7 +6,8 @@
 import type { DType } from '../dtype.js';
 import { isDType, isFloatDType, shapeString } from '../dtype.js';
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import { Tensor } from '../tensor.js';
 import { asTensor } from './checks.js';
@@ -62,11 +63,11 @@ function checkAxis(axis: number, params: Tensor, op: string): number {
  *
  *   const rows = tf.gather(embeddings, ids);          // [V, D] with [N] -> [N, D]
  */
-export function gather(params: TensorLike, indices: TensorLike, axis = 0): Tensor {
+export function gather(params: TensorLike, indices: TensorLike, axis = 0, opts: NameOption = {}): Tensor {
   const p = asTensor(params, 'params', 'gather');
   const i = asIndices(indices, 'gather');
   checkAxis(axis, p, 'gather');
-  return runOp('gather', [p, i], { axis })[0];
+  return named('gather', opts.name, () => runOp('gather', [p, i], { axis })[0]);
 }
 
 /**
@@ -75,11 +76,11 @@ export function gather(params: TensorLike, indices: TensorLike, axis = 0): Tenso
  *
  *   tf.gatherNd([[1, 2], [3, 4]], [[1, 0]]);          // [3]
  */
-export function gatherNd(params: TensorLike, indices: TensorLike): Tensor {
+export function gatherNd(params: TensorLike, indices: TensorLike, opts: NameOption = {}): Tensor {
   const p = asTensor(params, 'params', 'gatherNd');
   const i = asIndices(indices, 'gatherNd');
   if (i.shape.length === 0) throw new Error(`gatherNd: indices must have rank >= 1, got shape ${shapeString(i.shape)}`);
-  return runOp('gather_nd', [p, i])[0];
+  return named('gatherNd', opts.name, () => runOp('gather_nd', [p, i])[0]);
 }
 
 export interface OneHotOptions {
@@ -96,14 +97,14 @@ export interface OneHotOptions {
  *
  *   tf.oneHot([0, 2], 3);                             // [[1, 0, 0], [0, 0, 1]]
  */
-export function oneHot(indices: TensorLike, depth: number, opts: OneHotOptions = {}): Tensor {
+export function oneHot(indices: TensorLike, depth: number, opts: OneHotOptions & NameOption = {}): Tensor {
   const i = asIndices(indices, 'oneHot');
   checkInt(depth, 'depth', 'oneHot', 0);
   const { onValue = 1, offValue = 0, axis = -1, dtype = 'float32' } = opts;
   checkInt(axis, 'axis', 'oneHot', -1);
   if (axis > i.shape.length) throw new Error(`oneHot: axis ${axis} is out of range for indices of rank ${i.shape.length}`);
   const attrs = { depth, axis, dtype: checkDTypeName(dtype, 'oneHot', ['float32', 'float64', 'int32', 'bool']) };
-  return runOp('one_hot', [i], { ...attrs, on_value: onValue, off_value: offValue })[0];
+  return named('oneHot', opts.name, () => runOp('one_hot', [i], { ...attrs, on_value: onValue, off_value: offValue })[0]);
 }
 
 /**
@@ -112,9 +113,9 @@ export function oneHot(indices: TensorLike, depth: number, opts: OneHotOptions =
  *
  *   tf.cast(tf.constant([1.7, -1.7]), 'int32');      // [1, -1]
  */
-export function cast(x: TensorLike, dtype: DType): Tensor {
+export function cast(x: TensorLike, dtype: DType, opts: NameOption = {}): Tensor {
   const t = asTensor(x, 'x', 'cast');
-  return runOp('cast', [t], { dtype: checkDTypeName(dtype, 'cast', ['float32', 'float64', 'int32', 'bool']) })[0];
+  return named('cast', opts.name, () => runOp('cast', [t], { dtype: checkDTypeName(dtype, 'cast', ['float32', 'float64', 'int32', 'bool']) })[0]);
 }
 
 /**
@@ -124,13 +125,13 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
  *
  *   tf.range(5);  tf.range(10, 0, -3);  tf.range(0, 1, 0.25);
  */
-export function range(start: number, limit?: number | null, delta = 1, dtype?: DType): Tensor {
+export function range(start: number, limit?: number | null, delta = 1, dtype?: DType, opts: NameOption = {}): Tensor {
   if (limit === undefined || limit === null) [start, limit] = [0, start];
   for (const [v, what] of [[start, 'start'], [limit, 'limit'], [delta, 'delta']] as const) checkFinite(v, what, 'range');
   if (delta === 0) throw new Error(`range: delta must not be 0 (start ${start}, limit ${limit})`);
   const inferred = [start, limit, delta].every(Number.isInteger) ? 'int32' : 'float32';
   const dt = checkDTypeName(dtype ?? inferred, 'range', ['float32', 'float64', 'int32']);
-  return runOp('range', [], { start, limit, delta, dtype: dt })[0];
+  return named('range', opts.name, () => runOp('range', [], { start, limit, delta, dtype: dt })[0]);
 }
 
 /**
@@ -139,12 +140,12 @@ export function range(start: number, limit?: number | null, delta = 1, dtype?: D
  *
  *   tf.linspace(0, 1, 5);                             // [0, 0.25, 0.5, 0.75, 1]
  */
-export function linspace(start: number, stop: number, num: number, opts: { dtype?: DType } = {}): Tensor {
+export function linspace(start: number, stop: number, num: number, opts: { dtype?: DType } & NameOption = {}): Tensor {
   checkFinite(start, 'start', 'linspace');
   checkFinite(stop, 'stop', 'linspace');
   checkInt(num, 'num', 'linspace', 1);
   const dtype = checkDTypeName(opts.dtype ?? 'float32', 'linspace', ['float32', 'float64']);
-  return runOp('linspace', [], { start, stop, num, dtype })[0];
+  return named('linspace', opts.name, () => runOp('linspace', [], { start, stop, num, dtype })[0]);
 }
 
 /**
@@ -152,7 +153,7 @@ export function linspace(start: number, stop: number, num: number, opts: { dtype
  *
  *   tf.eye(3);  tf.eye(2, 3, { batchShape: [4], dtype: 'int32' });
  */
-export function eye(numRows: number, numColumns?: number | null, opts: { batchShape?: number[]; dtype?: DType } = {}): Tensor {
+export function eye(numRows: number, numColumns?: number | null, opts: { batchShape?: number[]; dtype?: DType } & NameOption = {}): Tensor {
   checkInt(numRows, 'numRows', 'eye', 0);
   const cols = numColumns ?? numRows;
   checkInt(cols, 'numColumns', 'eye', 0);
@@ -160,7 +161,7 @@ export function eye(numRows: number, numColumns?: number | null, opts: { batchSh
   if (!Array.isArray(batchShape)) throw new Error(`eye: batchShape must be an array of integers >= 0`);
   batchShape.forEach((d) => checkInt(d, `batchShape ${shapeString(batchShape)}`, 'eye', 0));
   const dtype = checkDTypeName(opts.dtype ?? 'float32', 'eye', ['float32', 'float64', 'int32', 'bool']);
-  return runOp('eye', [], { num_rows: numRows, num_columns: cols, batch_shape: batchShape, dtype })[0];
+  return named('eye', opts.name, () => runOp('eye', [], { num_rows: numRows, num_columns: cols, batch_shape: batchShape, dtype })[0]);
 }
 
 // Dense gradients (TF 1.x returns IndexedSlices): scatter-add into zeros shaped like params at

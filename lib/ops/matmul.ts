@@ -1,7 +1,8 @@
 /** Matrix multiplication (batched, broadcasting batch dims), through BLAS or the built-in GEMM. */
 import { registerGrad } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './broadcast.js';
 import { asTensor, checkFloat } from './checks.js';
@@ -17,12 +18,12 @@ export interface MatmulOptions {
  *   const y = tf.matmul(x, W);                          // [n, 784] · [784, 300]
  *   const g = tf.matmul(a, b, { transposeB: true });
  */
-export function matmul(a: TensorLike, b: TensorLike, opts: MatmulOptions = {}): Tensor {
+export function matmul(a: TensorLike, b: TensorLike, opts: MatmulOptions & NameOption = {}): Tensor {
   const ta = asTensor(a, 'a', 'matmul', b instanceof Tensor ? b.dtype : undefined);
   const tb = asTensor(b, 'b', 'matmul', ta.dtype);
   checkFloat(ta, 'a', 'matmul');
   checkFloat(tb, 'b', 'matmul');
-  return runOp('matmul', [ta, tb], { transposeA: !!opts.transposeA, transposeB: !!opts.transposeB })[0];
+  return named('matmul', opts.name, () => runOp('matmul', [ta, tb], { transposeA: !!opts.transposeA, transposeB: !!opts.transposeB })[0]);
 }
 
 // Standard rules for each transpose combination; batch dims broadcast, so sum them back.

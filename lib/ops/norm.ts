@@ -5,7 +5,8 @@
  * elementwise ops, lives in conv.ts.
  */
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkFloat } from './checks.js';
@@ -38,7 +39,7 @@ export function fusedBatchNorm(
   offset: TensorLike,
   mean?: TensorLike | null,
   variance?: TensorLike | null,
-  opts: FusedBatchNormOptions = {},
+  opts: FusedBatchNormOptions & NameOption = {},
 ): [Tensor, Tensor, Tensor] {
   const t = asTensor(x, 'x', 'fusedBatchNorm');
   checkFloat(t, 'x', 'fusedBatchNorm');
@@ -67,7 +68,7 @@ export function fusedBatchNorm(
     inputs.push(asTensor(mean, 'mean', op, t.dtype), asTensor(variance, 'variance', op, t.dtype));
   }
   // Outputs 3 and 4 (saved μ and biased σ²) are for the gradient only, as TF's reserve spaces.
-  const [y, batchMean, batchVariance] = runOp('fused_batch_norm', inputs, { epsilon, isTraining });
+  const [y, batchMean, batchVariance] = named(op, opts.name, () => runOp('fused_batch_norm', inputs, { epsilon, isTraining }));
   return [y, batchMean, batchVariance];
 }
 
@@ -94,7 +95,7 @@ registerNonDifferentiable('fused_batch_norm_backward');
  *
  *   const y = tf.nn.lrn(h, 2, 1, 2e-5, 0.75);                     // AlexNet's setting
  */
-export function lrn(input: TensorLike, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5): Tensor {
+export function lrn(input: TensorLike, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5, opts: NameOption = {}): Tensor {
   const x = asTensor(input, 'input', 'lrn');
   checkFloat(x, 'input', 'lrn');
   const op = opWithShapes('lrn', { input: x.shape });
@@ -106,7 +107,7 @@ export function lrn(input: TensorLike, depthRadius = 5, bias = 1, alpha = 1, bet
       throw new Error(`${op}: ${k} must be a finite number, got ${v}`);
     }
   }
-  return runOp('lrn', [x], { depthRadius, bias, alpha, beta })[0];
+  return named('lrn', opts.name, () => runOp('lrn', [x], { depthRadius, bias, alpha, beta })[0]);
 }
 
 /** TF's other name for tf.nn.lrn. */

@@ -1,7 +1,8 @@
 /** Max and average pooling over NHWC windows (TF's tf.nn.max_pool / avg_pool). */
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkFloat } from './checks.js';
 import type { Padding } from './conv_args.js';
@@ -24,13 +25,13 @@ function pool(op: 'max_pool' | 'avg_pool', name: string, value: TensorLike, ksiz
  *
  *   const p = tf.nn.maxPool(conv, [1, 2, 2, 1], [1, 2, 2, 1], 'SAME');
  */
-export function maxPool(value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding): Tensor {
-  return pool('max_pool', 'maxPool', value, ksize, strides, padding);
+export function maxPool(value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding, opts: NameOption = {}): Tensor {
+  return named('maxPool', opts.name, () => pool('max_pool', 'maxPool', value, ksize, strides, padding));
 }
 
 /** Mean over each window's valid (unpadded) elements, per channel. */
-export function avgPool(value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding): Tensor {
-  return pool('avg_pool', 'avgPool', value, ksize, strides, padding);
+export function avgPool(value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding, opts: NameOption = {}): Tensor {
+  return named('avgPool', opts.name, () => pool('avg_pool', 'avgPool', value, ksize, strides, padding));
 }
 
 // NOTE: max pooling routes each window's gradient to its first maximum (as TF on CPU).

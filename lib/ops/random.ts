@@ -7,7 +7,8 @@ import { randomInt } from 'node:crypto';
 import type { DType } from '../dtype.js';
 import { shapeString } from '../dtype.js';
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { registerNonDifferentiable } from '../grad_registry.js';
 import { markStateful } from '../graph/op_traits.js';
 import type { Tensor } from '../tensor.js';
@@ -142,8 +143,8 @@ function normalLike(op: string, type: string, shape: number[], o: NormalOptions)
  *
  *   const w = tf.randomNormal([784, 300], { stddev: 0.03, seed: 1 });
  */
-export function randomNormal(shape: number[], options: NormalOptions = {}): Tensor {
-  return normalLike('randomNormal', 'random_normal', shape, options);
+export function randomNormal(shape: number[], options: NormalOptions & NameOption = {}): Tensor {
+  return named('randomNormal', options.name, () => normalLike('randomNormal', 'random_normal', shape, options));
 }
 
 /**
@@ -152,8 +153,8 @@ export function randomNormal(shape: number[], options: NormalOptions = {}): Tens
  *
  *   const w = tf.truncatedNormal([784, 300], { stddev: 0.1 });
  */
-export function truncatedNormal(shape: number[], options: NormalOptions = {}): Tensor {
-  return normalLike('truncatedNormal', 'truncated_normal', shape, options);
+export function truncatedNormal(shape: number[], options: NormalOptions & NameOption = {}): Tensor {
+  return named('truncatedNormal', options.name, () => normalLike('truncatedNormal', 'truncated_normal', shape, options));
 }
 
 export interface UniformOptions {
@@ -170,7 +171,7 @@ export interface UniformOptions {
  *   const u = tf.randomUniform([2, 3], { minval: -1, maxval: 1 });
  *   const k = tf.randomUniform([5], { maxval: 10, dtype: 'int32' });
  */
-export function randomUniform(shape: number[], options: UniformOptions = {}): Tensor {
+export function randomUniform(shape: number[], options: UniformOptions & NameOption = {}): Tensor {
   const op = 'randomUniform';
   const { minval = 0, dtype = 'float32', seed } = options;
   checkShape(shape, op);
@@ -188,7 +189,7 @@ export function randomUniform(shape: number[], options: UniformOptions = {}): Te
     throw new Error(`${op}: int32 minval and maxval must be integers, got ${minval} and ${maxval}`);
   }
   if (seed !== undefined) checkSeed(seed, op);
-  return runOp('random_uniform', [], { shape, dtype, minval, maxval, ...randomStreamAttrs(seed) })[0];
+  return named('randomUniform', options.name, () => runOp('random_uniform', [], { shape, dtype, minval, maxval, ...randomStreamAttrs(seed) })[0]);
 }
 
 /**
@@ -196,10 +197,10 @@ export function randomUniform(shape: number[], options: UniformOptions = {}): Te
  *
  *   const s = tf.randomShuffle(tf.constant([[1, 2], [3, 4], [5, 6]]));
  */
-export function randomShuffle(value: TensorLike, options: { seed?: number } = {}): Tensor {
+export function randomShuffle(value: TensorLike, options: { seed?: number } & NameOption = {}): Tensor {
   const x = asTensor(value, 'value', 'randomShuffle');
   if (options.seed !== undefined) checkSeed(options.seed, 'randomShuffle');
-  return runOp('random_shuffle', [x], { ...randomStreamAttrs(options.seed) })[0];
+  return named('randomShuffle', options.name, () => runOp('random_shuffle', [x], { ...randomStreamAttrs(options.seed) })[0]);
 }
 
 /**
@@ -208,7 +209,7 @@ export function randomShuffle(value: TensorLike, options: { seed?: number } = {}
  *
  *   const idx = tf.multinomial(tf.log([[0.5, 0.5]]), 5);   // int32 [1, 5] of 0s and 1s
  */
-export function multinomial(logits: TensorLike, numSamples: number, options: { seed?: number } = {}): Tensor {
+export function multinomial(logits: TensorLike, numSamples: number, options: { seed?: number } & NameOption = {}): Tensor {
   const op = 'multinomial';
   const l = asTensor(logits, 'logits', op);
   checkFloat(l, 'logits', op);
@@ -219,7 +220,7 @@ export function multinomial(logits: TensorLike, numSamples: number, options: { s
     throw new Error(`${op}: numSamples must be a non-negative integer, got ${String(numSamples)}`);
   }
   if (options.seed !== undefined) checkSeed(options.seed, op);
-  return runOp('multinomial', [l], { num_samples: numSamples, ...randomStreamAttrs(options.seed) })[0];
+  return named('multinomial', options.name, () => runOp('multinomial', [l], { num_samples: numSamples, ...randomStreamAttrs(options.seed) })[0]);
 }
 
 // TF registers no gradient for random ops (random_shuffle included).

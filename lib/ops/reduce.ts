@@ -9,7 +9,8 @@ import type { GradFn } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
 import type { DType } from '../dtype.js';
 import { shapeString } from '../dtype.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import type { Attrs } from '../native.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkDType } from './checks.js';
@@ -36,35 +37,35 @@ function reduce(op: string, dtypes: DType[], x: TensorLike, axis: number | numbe
 }
 
 /** Σ x over `axis` (all axes when undefined). `tf.reduceSum(x, 1)`, `tf.reduceSum(x, [0, 2], true)` */
-export function reduceSum(x: TensorLike, axis?: number | number[], keepDims = false): Tensor {
-  return reduce('reduce_sum', FLOAT_INT, x, axis, keepDims);
+export function reduceSum(x: TensorLike, axis?: number | number[], keepDims = false, opts: NameOption = {}): Tensor {
+  return named('reduceSum', opts.name, () => reduce('reduce_sum', FLOAT_INT, x, axis, keepDims));
 }
 /**
  * Mean of x over `axis`; NaN over an empty axis. NOTE: int32 input gives the truncated integer
  * mean, as TensorFlow.  `const loss = tf.reduceMean(tf.square(err));`
  */
-export function reduceMean(x: TensorLike, axis?: number | number[], keepDims = false): Tensor {
-  return reduce('reduce_mean', FLOAT_INT, x, axis, keepDims);
+export function reduceMean(x: TensorLike, axis?: number | number[], keepDims = false, opts: NameOption = {}): Tensor {
+  return named('reduceMean', opts.name, () => reduce('reduce_mean', FLOAT_INT, x, axis, keepDims));
 }
 /** max x over `axis` (-inf when empty; NaN wins).  `const m = tf.reduceMax(x, -1, true);` */
-export function reduceMax(x: TensorLike, axis?: number | number[], keepDims = false): Tensor {
-  return reduce('reduce_max', FLOAT_INT, x, axis, keepDims);
+export function reduceMax(x: TensorLike, axis?: number | number[], keepDims = false, opts: NameOption = {}): Tensor {
+  return named('reduceMax', opts.name, () => reduce('reduce_max', FLOAT_INT, x, axis, keepDims));
 }
 /** min x over `axis` (+inf when empty; NaN wins).  `const m = tf.reduceMin(x, 0);` */
-export function reduceMin(x: TensorLike, axis?: number | number[], keepDims = false): Tensor {
-  return reduce('reduce_min', FLOAT_INT, x, axis, keepDims);
+export function reduceMin(x: TensorLike, axis?: number | number[], keepDims = false, opts: NameOption = {}): Tensor {
+  return named('reduceMin', opts.name, () => reduce('reduce_min', FLOAT_INT, x, axis, keepDims));
 }
 /** Π x over `axis` (1 when empty).  `const p = tf.reduceProd(x, 1);` */
-export function reduceProd(x: TensorLike, axis?: number | number[], keepDims = false): Tensor {
-  return reduce('reduce_prod', FLOAT_INT, x, axis, keepDims);
+export function reduceProd(x: TensorLike, axis?: number | number[], keepDims = false, opts: NameOption = {}): Tensor {
+  return named('reduceProd', opts.name, () => reduce('reduce_prod', FLOAT_INT, x, axis, keepDims));
 }
 /**
  * log Σ exp(x) over `axis`, computed stably as m + log Σ exp(x − m), m = max x.
  *
  *   const lse = tf.reduceLogSumExp(logits, -1);
  */
-export function reduceLogSumExp(x: TensorLike, axis?: number | number[], keepDims = false): Tensor {
-  return reduce('reduce_logsumexp', ['float32', 'float64'], x, axis, keepDims);
+export function reduceLogSumExp(x: TensorLike, axis?: number | number[], keepDims = false, opts: NameOption = {}): Tensor {
+  return named('reduceLogSumExp', opts.name, () => reduce('reduce_logsumexp', ['float32', 'float64'], x, axis, keepDims));
 }
 
 function arg(op: string, input: TensorLike, axis: number): Tensor {
@@ -77,12 +78,12 @@ function arg(op: string, input: TensorLike, axis: number): Tensor {
  * Index (int32) of the largest value along `axis` (default 0, as TF 1.x); ties give the first
  * index, NaN wins.  `const pred = tf.argmax(logits, 1);`
  */
-export function argmax(input: TensorLike, axis = 0): Tensor {
-  return arg('argmax', input, axis);
+export function argmax(input: TensorLike, axis = 0, opts: NameOption = {}): Tensor {
+  return named('argmax', opts.name, () => arg('argmax', input, axis));
 }
 /** Index (int32) of the smallest value along `axis` (default 0).  `tf.argmin(x, -1)` */
-export function argmin(input: TensorLike, axis = 0): Tensor {
-  return arg('argmin', input, axis);
+export function argmin(input: TensorLike, axis = 0, opts: NameOption = {}): Tensor {
+  return named('argmin', opts.name, () => arg('argmin', input, axis));
 }
 
 // dx from a backward kernel (dy, x[, y]) with the forward attrs.

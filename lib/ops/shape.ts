@@ -9,7 +9,8 @@ import type { GradFn } from '../grad_registry.js';
 import { registerGrad } from '../grad_registry.js';
 import type { Attrs } from '../native.js';
 import type { TensorLike } from '../convert.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { asTensor } from './checks.js';
 
@@ -41,9 +42,9 @@ function tensorList(values: TensorLike[], op: string): Tensor[] {
  *
  *   tf.reshape(images, [-1, 28, 28, 1]);     // [?, 784] -> [?, 28, 28, 1]
  */
-export function reshape(x: TensorLike, shape: number[]): Tensor {
+export function reshape(x: TensorLike, shape: number[], opts: NameOption = {}): Tensor {
   const t = asTensor(x, 'tensor', 'reshape');
-  return runOp('reshape', [t], { shape: intList(shape, 'shape', 'reshape') })[0];
+  return named('reshape', opts.name, () => runOp('reshape', [t], { shape: intList(shape, 'shape', 'reshape') })[0]);
 }
 
 /**
@@ -51,10 +52,10 @@ export function reshape(x: TensorLike, shape: number[]): Tensor {
  *
  *   tf.transpose(x, [0, 2, 1]);              // [b, m, n] -> [b, n, m]
  */
-export function transpose(x: TensorLike, perm?: number[]): Tensor {
+export function transpose(x: TensorLike, perm?: number[], opts: NameOption = {}): Tensor {
   const t = asTensor(x, 'a', 'transpose');
-  if (perm === undefined) return runOp('transpose', [t])[0];
-  return runOp('transpose', [t], { perm: intList(perm, 'perm', 'transpose') })[0];
+  if (perm === undefined) return named('transpose', opts.name, () => runOp('transpose', [t])[0]);
+  return named('transpose', opts.name, () => runOp('transpose', [t], { perm: intList(perm, 'perm', 'transpose') })[0]);
 }
 
 /**
@@ -62,9 +63,9 @@ export function transpose(x: TensorLike, perm?: number[]): Tensor {
  *
  *   tf.expandDims(x, 0);                     // [3] -> [1, 3]
  */
-export function expandDims(x: TensorLike, axis: number): Tensor {
+export function expandDims(x: TensorLike, axis: number, opts: NameOption = {}): Tensor {
   const t = asTensor(x, 'input', 'expandDims');
-  return runOp('expand_dims', [t], { axis: intArg(axis, 'axis', 'expandDims') })[0];
+  return named('expandDims', opts.name, () => runOp('expand_dims', [t], { axis: intArg(axis, 'axis', 'expandDims') })[0]);
 }
 
 /**
@@ -72,10 +73,10 @@ export function expandDims(x: TensorLike, axis: number): Tensor {
  *
  *   tf.squeeze(x, [2]);                      // [4, 3, 1] -> [4, 3]
  */
-export function squeeze(x: TensorLike, axis?: number | number[]): Tensor {
+export function squeeze(x: TensorLike, axis?: number | number[], opts: NameOption = {}): Tensor {
   const t = asTensor(x, 'input', 'squeeze');
-  if (axis === undefined) return runOp('squeeze', [t])[0];
-  return runOp('squeeze', [t], { axis: intList(oneOrMany(axis), 'axis', 'squeeze') })[0];
+  if (axis === undefined) return named('squeeze', opts.name, () => runOp('squeeze', [t])[0]);
+  return named('squeeze', opts.name, () => runOp('squeeze', [t], { axis: intList(oneOrMany(axis), 'axis', 'squeeze') })[0]);
 }
 
 /**
@@ -83,8 +84,8 @@ export function squeeze(x: TensorLike, axis?: number | number[]): Tensor {
  *
  *   tf.concat([a, b], 1);                    // [2, 3] and [2, 5] -> [2, 8]
  */
-export function concat(values: TensorLike[], axis: number): Tensor {
-  return runOp('concat', tensorList(values, 'concat'), { axis: intArg(axis, 'axis', 'concat') })[0];
+export function concat(values: TensorLike[], axis: number, opts: NameOption = {}): Tensor {
+  return named('concat', opts.name, () => runOp('concat', tensorList(values, 'concat'), { axis: intArg(axis, 'axis', 'concat') })[0]);
 }
 
 /**
@@ -92,8 +93,8 @@ export function concat(values: TensorLike[], axis: number): Tensor {
  *
  *   tf.stack([a, b]);                        // two [3] -> [2, 3]
  */
-export function stack(values: TensorLike[], axis = 0): Tensor {
-  return runOp('stack', tensorList(values, 'stack'), { axis: intArg(axis, 'axis', 'stack') })[0];
+export function stack(values: TensorLike[], axis = 0, opts: NameOption = {}): Tensor {
+  return named('stack', opts.name, () => runOp('stack', tensorList(values, 'stack'), { axis: intArg(axis, 'axis', 'stack') })[0]);
 }
 
 /**
@@ -102,12 +103,12 @@ export function stack(values: TensorLike[], axis = 0): Tensor {
  *
  *   const [a, b] = tf.split(x, [3, -1], 1);  // [2, 8] -> [2, 3] and [2, 5]
  */
-export function split(value: TensorLike, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
+export function split(value: TensorLike, numOrSizeSplits: number | number[], axis = 0, opts: NameOption = {}): Tensor[] {
   const t = asTensor(value, 'value', 'split');
   const how = Array.isArray(numOrSizeSplits)
     ? { sizes: intList(numOrSizeSplits, 'numOrSizeSplits', 'split') }
     : { num: intArg(numOrSizeSplits, 'numOrSizeSplits', 'split') };
-  return runOp('split', [t], { ...how, axis: intArg(axis, 'axis', 'split') });
+  return named('split', opts.name, () => runOp('split', [t], { ...how, axis: intArg(axis, 'axis', 'split') }));
 }
 
 /**
@@ -115,9 +116,9 @@ export function split(value: TensorLike, numOrSizeSplits: number | number[], axi
  *
  *   const [r0, r1] = tf.unstack(x);          // [2, 3] -> two [3]
  */
-export function unstack(value: TensorLike, axis = 0): Tensor[] {
+export function unstack(value: TensorLike, axis = 0, opts: NameOption = {}): Tensor[] {
   const t = asTensor(value, 'value', 'unstack');
-  return runOp('unstack', [t], { axis: intArg(axis, 'axis', 'unstack') });
+  return named('unstack', opts.name, () => runOp('unstack', [t], { axis: intArg(axis, 'axis', 'unstack') }));
 }
 
 /**
@@ -125,10 +126,10 @@ export function unstack(value: TensorLike, axis = 0): Tensor[] {
  *
  *   tf.slice(x, [1, 0], [2, -1]);            // rows 1..2, all columns
  */
-export function slice(x: TensorLike, begin: number[], size: number[]): Tensor {
+export function slice(x: TensorLike, begin: number[], size: number[], opts: NameOption = {}): Tensor {
   const t = asTensor(x, 'input_', 'slice');
   const attrs = { begin: intList(begin, 'begin', 'slice'), size: intList(size, 'size', 'slice') };
-  return runOp('slice', [t], attrs)[0];
+  return named('slice', opts.name, () => runOp('slice', [t], attrs)[0]);
 }
 
 export interface StridedSliceOptions {
@@ -155,7 +156,7 @@ export function stridedSlice(
   begin: number[],
   end: number[],
   strides?: number[],
-  options: StridedSliceOptions = {},
+  options: StridedSliceOptions & NameOption = {},
 ): Tensor {
   const op = 'stridedSlice';
   const t = asTensor(x, 'input_', op);
@@ -165,7 +166,7 @@ export function stridedSlice(
   for (const k of masks) {
     if (options[k] !== undefined) attrs[k] = intArg(options[k], k, op);
   }
-  return runOp('strided_slice', [t], attrs)[0];
+  return named('stridedSlice', options.name, () => runOp('strided_slice', [t], attrs)[0]);
 }
 
 /**
@@ -173,9 +174,9 @@ export function stridedSlice(
  *
  *   tf.tile(tf.constant([[1, 2]]), [2, 3]);  // [2, 6]
  */
-export function tile(x: TensorLike, multiples: number[]): Tensor {
+export function tile(x: TensorLike, multiples: number[], opts: NameOption = {}): Tensor {
   const t = asTensor(x, 'input', 'tile');
-  return runOp('tile', [t], { multiples: intList(multiples, 'multiples', 'tile') })[0];
+  return named('tile', opts.name, () => runOp('tile', [t], { multiples: intList(multiples, 'multiples', 'tile') })[0]);
 }
 
 export type PadMode = 'CONSTANT' | 'REFLECT' | 'SYMMETRIC';
@@ -191,6 +192,7 @@ export function pad(
   paddings: number[][],
   mode: PadMode = 'CONSTANT',
   constantValues = 0,
+  opts: NameOption = {},
 ): Tensor {
   const t = asTensor(x, 'tensor', 'pad');
   const pair = (p: unknown) => Array.isArray(p) && p.length === 2 && p.every(isInt);
@@ -207,7 +209,7 @@ export function pad(
     throw new Error(`pad: 'constantValues' must be a number, got ${typeof constantValues}`);
   }
   const attrs = { paddings: paddings.flat(), mode: m, constantValue: constantValues };
-  return runOp('pad', [t], attrs)[0];
+  return named('pad', opts.name, () => runOp('pad', [t], attrs)[0]);
 }
 
 /**
@@ -215,9 +217,9 @@ export function pad(
  *
  *   tf.reverse(x, [1]);                      // each row backwards
  */
-export function reverse(x: TensorLike, axis: number | number[]): Tensor {
+export function reverse(x: TensorLike, axis: number | number[], opts: NameOption = {}): Tensor {
   const t = asTensor(x, 'tensor', 'reverse');
-  return runOp('reverse', [t], { axis: intList(oneOrMany(axis), 'axis', 'reverse') })[0];
+  return named('reverse', opts.name, () => runOp('reverse', [t], { axis: intList(oneOrMany(axis), 'axis', 'reverse') })[0]);
 }
 
 // ---------------------------------------------------------------- gradients

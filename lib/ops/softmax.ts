@@ -6,7 +6,8 @@
 import { registerGrad } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
 import { shapeString } from '../dtype.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkDType, checkFloat } from './checks.js';
 
@@ -21,13 +22,13 @@ function logitsArg(logits: TensorLike, op: string, axis?: number): Tensor {
 }
 
 /** exp(x) / Σ exp(x) along `axis` (max-shifted: stable for any logits).  `tf.nn.softmax(logits)` */
-export function softmax(logits: TensorLike, axis = -1): Tensor {
-  return runOp('softmax', [logitsArg(logits, 'softmax', axis)], { axis })[0];
+export function softmax(logits: TensorLike, axis = -1, opts: NameOption = {}): Tensor {
+  return named('softmax', opts.name, () => runOp('softmax', [logitsArg(logits, 'softmax', axis)], { axis })[0]);
 }
 
 /** x − log Σ exp(x) along `axis`, stably.  `const logp = tf.nn.logSoftmax(logits);` */
-export function logSoftmax(logits: TensorLike, axis = -1): Tensor {
-  return runOp('log_softmax', [logitsArg(logits, 'log_softmax', axis)], { axis })[0];
+export function logSoftmax(logits: TensorLike, axis = -1, opts: NameOption = {}): Tensor {
+  return named('logSoftmax', opts.name, () => runOp('log_softmax', [logitsArg(logits, 'log_softmax', axis)], { axis })[0]);
 }
 
 export interface SoftmaxXentArgs {
@@ -52,26 +53,26 @@ function xent(args: SoftmaxXentArgs, labelsGrad: boolean, op: string): Tensor {
  *
  *   const loss = tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels: y, logits }));
  */
-export function softmaxCrossEntropyWithLogits(args: SoftmaxXentArgs): Tensor {
-  return xent(args, false, 'softmax_cross_entropy');
+export function softmaxCrossEntropyWithLogits(args: SoftmaxXentArgs & NameOption): Tensor {
+  return named('softmaxCrossEntropyWithLogits', args.name, () => xent(args, false, 'softmax_cross_entropy'));
 }
 
 /** As softmaxCrossEntropyWithLogits, but gradients also flow into labels (TF 1.x V2). */
-export function softmaxCrossEntropyWithLogitsV2(args: SoftmaxXentArgs): Tensor {
-  return xent(args, true, 'softmax_cross_entropy');
+export function softmaxCrossEntropyWithLogitsV2(args: SoftmaxXentArgs & NameOption): Tensor {
+  return named('softmaxCrossEntropyWithLogitsV2', args.name, () => xent(args, true, 'softmax_cross_entropy'));
 }
 
 /**
  * Softmax cross-entropy with int32 class indices: labels [..] for logits [.., C]; a label
  * outside [0, C) is an Error.  `tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits })`
  */
-export function sparseSoftmaxCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike }): Tensor {
+export function sparseSoftmaxCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike } & NameOption): Tensor {
   const op = 'sparse_softmax_cross_entropy';
   if (!args || typeof args !== 'object') throw new Error(`${op}: expected an object { labels, logits }`);
   const logits = logitsArg(args.logits, op);
   const labels = asTensor(args.labels, 'labels', op, 'int32');
   checkDType(labels, 'labels', op, ['int32']);
-  return runOp('sparse_softmax_cross_entropy', [logits, labels])[0];
+  return named('sparseSoftmaxCrossEntropyWithLogits', args.name, () => runOp('sparse_softmax_cross_entropy', [logits, labels])[0]);
 }
 
 /**
@@ -79,14 +80,14 @@ export function sparseSoftmaxCrossEntropyWithLogits(args: { labels: TensorLike; 
  *
  *   const loss = tf.nn.sigmoidCrossEntropyWithLogits({ labels: z, logits: x });
  */
-export function sigmoidCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike }): Tensor {
+export function sigmoidCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike } & NameOption): Tensor {
   const op = 'sigmoid_cross_entropy';
   if (!args || typeof args !== 'object') throw new Error(`${op}: expected an object { labels, logits }`);
   const logits = asTensor(args.logits, 'logits', op);
   checkFloat(logits, 'logits', op);
   const labels = asTensor(args.labels, 'labels', op, logits.dtype);
   checkDType(labels, 'labels', op, [logits.dtype]);
-  return runOp('sigmoid_cross_entropy', [logits, labels])[0];
+  return named('sigmoidCrossEntropyWithLogits', args.name, () => runOp('sigmoid_cross_entropy', [logits, labels])[0]);
 }
 
 registerGrad('softmax', (dys, { outputs: [y], attrs }) => [runOp('softmax_backward', [dys[0], y], attrs)[0]]);

@@ -6,87 +6,89 @@
 import type { TensorLike } from '../convert.js';
 import type { DType } from '../dtype.js';
 import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
-import { runOp } from '../engine.js';
+import type { NameOption } from '../engine.js';
+import { named, runOp } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkDType, checkFloat } from './checks.js';
 import { zerosLike } from './creation.js';
 
 const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32'];
 
-function floatOp(op: string, x: TensorLike, name: string): Tensor {
-  const t = asTensor(x, 'x', name);
-  checkFloat(t, 'x', name);
-  return runOp(op, [t])[0];
+/** `fn` is the op function's name, for messages. */
+function floatOp(op: string, x: TensorLike, fn: string, opts: NameOption): Tensor {
+  const t = asTensor(x, 'x', fn);
+  checkFloat(t, 'x', fn);
+  return named(fn, opts.name, () => runOp(op, [t])[0]);
 }
 
-function numericOp(op: string, x: TensorLike, name: string): Tensor {
-  const t = asTensor(x, 'x', name);
-  checkDType(t, 'x', name, NUMERIC);
-  return runOp(op, [t])[0];
+function numericOp(op: string, x: TensorLike, fn: string, opts: NameOption): Tensor {
+  const t = asTensor(x, 'x', fn);
+  checkDType(t, 'x', fn, NUMERIC);
+  return named(fn, opts.name, () => runOp(op, [t])[0]);
 }
 
 /** -x (int32 wraps). `tf.neg(x)` */
-export function neg(x: TensorLike): Tensor { return numericOp('neg', x, 'neg'); }
+export function neg(x: TensorLike, opts: NameOption = {}): Tensor { return numericOp('neg', x, 'neg', opts); }
 /** |x| (int32 too). `tf.abs(x)` */
-export function abs(x: TensorLike): Tensor { return numericOp('abs', x, 'abs'); }
+export function abs(x: TensorLike, opts: NameOption = {}): Tensor { return numericOp('abs', x, 'abs', opts); }
 /** -1, 0 or 1 by the sign of x; sign(NaN) = NaN (int32 too). `tf.sign(x)` */
-export function sign(x: TensorLike): Tensor { return numericOp('sign', x, 'sign'); }
+export function sign(x: TensorLike, opts: NameOption = {}): Tensor { return numericOp('sign', x, 'sign', opts); }
 /** x² (int32 wraps). `tf.square(x)` */
-export function square(x: TensorLike): Tensor { return numericOp('square', x, 'square'); }
+export function square(x: TensorLike, opts: NameOption = {}): Tensor { return numericOp('square', x, 'square', opts); }
 /** eˣ. `tf.exp(x)` */
-export function exp(x: TensorLike): Tensor { return floatOp('exp', x, 'exp'); }
+export function exp(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('exp', x, 'exp', opts); }
 /** Natural logarithm, ln x (NaN for x < 0, -Infinity at 0). `tf.log(x)` */
-export function log(x: TensorLike): Tensor { return floatOp('log', x, 'log'); }
+export function log(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('log', x, 'log', opts); }
 /** ln(1 + x), accurate for small |x|. `tf.log1p(x)` */
-export function log1p(x: TensorLike): Tensor { return floatOp('log1p', x, 'log1p'); }
+export function log1p(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('log1p', x, 'log1p', opts); }
 /** √x. `tf.sqrt(x)` */
-export function sqrt(x: TensorLike): Tensor { return floatOp('sqrt', x, 'sqrt'); }
+export function sqrt(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('sqrt', x, 'sqrt', opts); }
 /** 1 / √x. `tf.rsqrt(tf.add(variance, 1e-5))` */
-export function rsqrt(x: TensorLike): Tensor { return floatOp('rsqrt', x, 'rsqrt'); }
+export function rsqrt(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('rsqrt', x, 'rsqrt', opts); }
 /** 1 / x. `tf.reciprocal(x)` */
-export function reciprocal(x: TensorLike): Tensor { return floatOp('reciprocal', x, 'reciprocal'); }
+export function reciprocal(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('reciprocal', x, 'reciprocal', opts); }
 /** sin x (radians). `tf.sin(x)` */
-export function sin(x: TensorLike): Tensor { return floatOp('sin', x, 'sin'); }
+export function sin(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('sin', x, 'sin', opts); }
 /** cos x (radians). `tf.cos(x)` */
-export function cos(x: TensorLike): Tensor { return floatOp('cos', x, 'cos'); }
+export function cos(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('cos', x, 'cos', opts); }
 /** Hyperbolic tangent. `const h = tf.tanh(tf.matmul(x, w));` */
-export function tanh(x: TensorLike): Tensor { return floatOp('tanh', x, 'tanh'); }
+export function tanh(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('tanh', x, 'tanh', opts); }
 /** 1 / (1 + e⁻ˣ), without overflow for large |x|. `const p = tf.sigmoid(logits);` */
-export function sigmoid(x: TensorLike): Tensor { return floatOp('sigmoid', x, 'sigmoid'); }
+export function sigmoid(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('sigmoid', x, 'sigmoid', opts); }
 /** max(x, 0); relu(NaN) = NaN. `const h = tf.nn.relu(tf.matmul(x, w));` */
-export function relu(x: TensorLike): Tensor { return floatOp('relu', x, 'relu'); }
+export function relu(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('relu', x, 'relu', opts); }
 /** min(max(x, 0), 6). `tf.nn.relu6(x)` */
-export function relu6(x: TensorLike): Tensor { return floatOp('relu6', x, 'relu6'); }
+export function relu6(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('relu6', x, 'relu6', opts); }
 /** x for x > 0, eˣ - 1 otherwise. `tf.nn.elu(x)` */
-export function elu(x: TensorLike): Tensor { return floatOp('elu', x, 'elu'); }
+export function elu(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('elu', x, 'elu', opts); }
 /**
  * scale · (x > 0 ? x : alpha · (eˣ - 1)), alpha = 1.6732632423543772,
  * scale = 1.0507009873554805 (Klambauer et al., TF's constants). `tf.nn.selu(x)`
  */
-export function selu(x: TensorLike): Tensor { return floatOp('selu', x, 'selu'); }
+export function selu(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('selu', x, 'selu', opts); }
 /** ln(1 + eˣ) = log1p(e^-|x|) + max(x, 0), stable for any x. `tf.nn.softplus(x)` */
-export function softplus(x: TensorLike): Tensor { return floatOp('softplus', x, 'softplus'); }
+export function softplus(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('softplus', x, 'softplus', opts); }
 /** x / (1 + |x|). `tf.nn.softsign(x)` */
-export function softsign(x: TensorLike): Tensor { return floatOp('softsign', x, 'softsign'); }
+export function softsign(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('softsign', x, 'softsign', opts); }
 /** Largest integer ≤ x (no gradient). `tf.floor(x)` */
-export function floor(x: TensorLike): Tensor { return floatOp('floor', x, 'floor'); }
+export function floor(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('floor', x, 'floor', opts); }
 /** Smallest integer ≥ x (no gradient). `tf.ceil(x)` */
-export function ceil(x: TensorLike): Tensor { return floatOp('ceil', x, 'ceil'); }
+export function ceil(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('ceil', x, 'ceil', opts); }
 /** Nearest integer, halves to even as TF: round(2.5) = 2, round(-1.5) = -2. `tf.round(x)` */
-export function round(x: TensorLike): Tensor { return floatOp('round', x, 'round'); }
+export function round(x: TensorLike, opts: NameOption = {}): Tensor { return floatOp('round', x, 'round', opts); }
 
 /**
  * x for x > 0, alpha · x otherwise (TF 1.x tf.nn.leaky_relu).
  *
  *   const h = tf.nn.leakyRelu(tf.matmul(x, w), 0.1);
  */
-export function leakyRelu(features: TensorLike, alpha = 0.2): Tensor {
+export function leakyRelu(features: TensorLike, alpha = 0.2, opts: NameOption = {}): Tensor {
   const t = asTensor(features, 'features', 'leakyRelu');
   checkFloat(t, 'features', 'leakyRelu');
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
     throw new Error(`leakyRelu: alpha must be a finite number, got ${String(alpha)}`);
   }
-  return runOp('leaky_relu', [t], { alpha })[0];
+  return named('leakyRelu', opts.name, () => runOp('leaky_relu', [t], { alpha })[0]);
 }
 
 // ---------------------------------------------------------------- gradients
