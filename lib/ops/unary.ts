@@ -10,6 +10,7 @@ import type { NameOption } from '../engine.js';
 import { named, runOp } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkDType, checkFloat } from './checks.js';
+import { add, div, greater, mul, pow, sub, where } from './binary.js';
 import { zerosLike } from './creation.js';
 
 const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32'];
@@ -114,5 +115,47 @@ registerGrad('neg', (dys) => [neg(dys[0])]);
 registerGrad('sign', (_dys, { inputs }) => [zerosLike(inputs[0])]);
 // TF registers no gradient for these (piecewise constant): backprop stops.
 registerNonDifferentiable('floor', 'ceil', 'round');
-// No double backward yet.
-registerNonDifferentiable(...[...FROM_X, ...FROM_Y, 'leaky_relu'].map((op) => `${op}_backward`));
+
+// ---------------------------------------------------------------- second order
+// A backward kernel B(dy, u) = dy · f'(u) (u is x or y, as above) is linear in dy: its gradient
+// for dy is B itself applied to the incoming gradient g, and for u it is g · dy · d f'(u)/du,
+// given here as a function of p = g · dy and u; null where f' is piecewise constant. The chain
+// through y = f(x) is the forward op's own gradient. So gradients of gradients (gradient
+// penalties, Hessian-vector products) work to any order, as TF's *GradGrad functions.
+const SLOPE_DERIVATIVE: Record<string, ((p: Tensor, u: Tensor) => Tensor) | null> = {
+  abs: null,
+  log: (p, x) => neg(div(p, square(x))),
+  log1p: (p, x) => neg(div(p, square(add(x, 1)))),
+  square: (p) => mul(p, 2),
+  sin: (p, x) => neg(mul(p, sin(x))),
+  cos: (p, x) => neg(mul(p, cos(x))),
+  softplus: (p, x) => {
+    const s = sigmoid(x);
+    return mul(p, mul(s, sub(1, s)));
+  },
+  // d/dx (1 + |x|)^-2 = -2 sign(x) (1 + |x|)^-3
+  softsign: (p, x) => div(mul(p, mul(sign(x), -2)), pow(add(abs(x), 1), 3)),
+  exp: (p) => p,
+  sqrt: (p, y) => neg(div(mul(p, 0.5), square(y))),
+  rsqrt: (p, y) => mul(p, mul(square(y), -1.5)),
+  reciprocal: (p, y) => mul(p, mul(y, -2)),
+  tanh: (p, y) => mul(p, mul(y, -2)),
+  sigmoid: (p, y) => mul(p, sub(1, mul(y, 2))),
+  relu: null,
+  relu6: null,
+  // f'(y) is 1 (elu) or scale (selu) for y > 0, and y + const below: its slope is 0 or 1.
+  elu: (p, y) => where(greater(y, 0), zerosLike(p), p),
+  selu: (p, y) => where(greater(y, 0), zerosLike(p), p),
+};
+for (const op of [...FROM_X, ...FROM_Y]) {
+  const slope = SLOPE_DERIVATIVE[op];
+  if (slope === undefined) throw new Error(`unary: no second-order rule for ${op}_backward`);
+  registerGrad(`${op}_backward`, (dys, { inputs: [dy, u] }) => [
+    runOp(`${op}_backward`, [dys[0], u])[0],
+    slope ? slope(mul(dys[0], dy), u) : null,
+  ]);
+}
+registerGrad('leaky_relu_backward', (dys, { inputs: [, x], attrs }) => [
+  runOp('leaky_relu_backward', [dys[0], x], attrs)[0],
+  null,
+]);

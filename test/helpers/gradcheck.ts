@@ -51,6 +51,25 @@ export function analyticGrads(
   });
 }
 
+/**
+ * For second-order checks: (...xs, w) => d<w, fn(...xs)>/dxs[i], the gradient seeded with w, by
+ * the eager tape or, in graph mode, tf.gradients. Gradient-checking it checks the gradients of
+ * the backward kernels it runs.
+ */
+export function gradientOf(fn: (...xs: Tensor[]) => Tensor, i = 0): (...xsAndW: Tensor[]) => Tensor {
+  return (...args: Tensor[]) => {
+    const xs = args.slice(0, -1);
+    const w = args[args.length - 1];
+    if (!tf.executingEagerly()) return tf.gradients(fn(...xs), [xs[i]], [w])[0]!;
+    const tape = new tf.GradientTape();
+    const y = tape.record(() => {
+      tape.watch(xs[i]);
+      return fn(...xs);
+    });
+    return tape.gradient(y, [xs[i]], [w])[0]!;
+  };
+}
+
 /** Runs the check; throws with the worst element on mismatch. `values` are the f64 inputs. */
 export function gradcheck(
   fn: (...xs: Tensor[]) => Tensor | Tensor[],

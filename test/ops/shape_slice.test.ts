@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/index.js';
 import { native } from '../../lib/native.js';
 import { checkOp, withEager } from '../helpers/check_op.js';
+import { gradientOf } from '../helpers/gradcheck.js';
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 function unravel(i: number, s: number[]): number[] {
@@ -296,16 +297,7 @@ describe('backward kernels are differentiable (second order)', () => {
   const twice = (name: string, fn: (x: tf.Tensor) => tf.Tensor, shape: number[], ref: (xs: Float64Array[]) => number[]) =>
     checkOp(name, {
       name: `${name} ${JSON.stringify(shape)}: gradient of the gradient`,
-      fn: (x, w) => {
-        // Graph mode (checkOp's graph check): the same gradient through tf.gradients.
-        if (!tf.executingEagerly()) return tf.gradients(fn(x), [x], [w])[0]!;
-        const tape = new tf.GradientTape();
-        const y = tape.record(() => {
-          tape.watch(x);
-          return fn(x);
-        });
-        return tape.gradient(y, [x], [w])[0]!;
-      },
+      fn: gradientOf(fn),
       shapes: [shape, withEager(() => fn(tf.constant(0, 'float64', shape)).shape)],
       ref: ([, w]) => adjoint(ref, size(shape), w),
       wrt: [1],

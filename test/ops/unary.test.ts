@@ -13,6 +13,7 @@ import { runOp } from '../../lib/engine.js';
 import { native } from '../../lib/native.js';
 import { expectClose } from '../helpers/close.js';
 import { checkOp, withEager } from '../helpers/check_op.js';
+import { gradientOf } from '../helpers/gradcheck.js';
 import { rng, uniform } from '../helpers/random.js';
 
 const SELU_ALPHA = 1.6732632423543772;
@@ -104,6 +105,37 @@ describe('unary: forward vs reference, gradient vs finite differences', () => {
   checkOp('floor', mainCase('floor'));
   checkOp('ceil', mainCase('ceil'));
   checkOp('round', mainCase('round'));
+});
+
+describe('unary: second order (gradients of gradients, through the backward kernels)', () => {
+  // g(x, w) = d<w, f(x)>/dx = w · f'(x). Its gradient for x needs each backward kernel's own
+  // gradient (w · f''(x)); for w, the kernel again. Reference: SPECS' df, never our kernels;
+  // the gradients of g are checked by finite differences of g in float64, eagerly (nested tapes)
+  // and in graph mode (tf.gradients of tf.gradients).
+  for (const [op, s] of Object.entries(SPECS)) {
+    if (!s.df) continue;
+    const df = s.df;
+    checkOp(`${op}_backward`, {
+      name: `${op}: gradient of the gradient`,
+      fn: gradientOf(s.fn), shapes: [[6, 7], [6, 7]], low: s.low, high: s.high, avoid: s.avoid,
+      ref: ([x, w]) => x.map((v, i) => w[i] * df(v)),
+    });
+  }
+  it('third order: d³/dx³ tanh(x) at x = 0.3 through nested tapes', () =>
+    withEager(() => {
+      const x = tf.constant([0.3], 'float64');
+      const d = (f: (t: Tensor) => Tensor) => (t: Tensor) => {
+        const tape = new tf.GradientTape();
+        const y = tape.record(() => {
+          tape.watch(t);
+          return f(t);
+        });
+        return tape.gradient(y, [t])[0]!;
+      };
+      const t = Math.tanh(0.3);
+      // tanh''' = -2 (1 - t²)(1 - 3t²)
+      expectClose(Array.from(d(d(d(tf.tanh)))(x).dataSync()), [-2 * (1 - t * t) * (1 - 3 * t * t)], { atol: 1e-12, rtol: 1e-12 });
+    }));
 });
 
 describe('unary: extreme ranges stay finite and accurate', () => {
