@@ -26,6 +26,7 @@ void conv2d_backward_input_cpu(OpCall & call);
 void conv2d_backward_filter_cpu(OpCall & call);
 void max_pool_forward_cpu(OpCall & call);
 void max_pool_backward_cpu(OpCall & call);
+void max_pool_grad_grad_cpu(OpCall & call);
 void avg_pool_forward_cpu(OpCall & call);
 void avg_pool_backward_cpu(OpCall & call);
 

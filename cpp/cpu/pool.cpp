@@ -1,5 +1,5 @@
-// max_pool / avg_pool over [KH, KW] windows of NHWC input, per channel; and their backward
-// kernels. SAME padding: padded positions are ignored (max over, and average of, the valid
+// max_pool / avg_pool over [KH, KW] windows of NHWC input, per channel; their backward
+// kernels, and max_pool_grad_grad for the gradient of max_pool_backward. SAME padding: padded positions are ignored (max over, and average of, the valid
 // elements only, as TF). Max pooling routes the gradient to the first maximum of each window.
 #include "core/parallel.h"
 #include "cpu/conv.h"
@@ -105,6 +105,40 @@ void max_bwd(const T * dy, const T * x, T * dx, const Conv2DGeom & g) {
     });
 }
 
+// Each output pixel takes g at its window's first maximum of x: the positions max_bwd routes dy
+// to, so this is max_pool_backward's adjoint in dy (TF's MaxPoolGradGrad). Windows are
+// independent here (a gather, not a scatter), so the loop is over all of them.
+template <typename T>
+void max_grad_grad(const T * x, const T * gx, T * out, const Conv2DGeom & g) {
+    constexpr int Block = 64;
+    parallel_for(0, g.n * g.oh * g.ow, 16, [&](int64_t b, int64_t e) {
+        std::vector<const T *> pos(g.kh * g.kw);
+        std::vector<int64_t> at(g.kh * g.kw);
+        alignas(64) T m[Block];
+        alignas(64) int32_t arg[Block];
+        for (int64_t p = b; p < e; p++) {
+            const int64_t n = p / (g.oh * g.ow), q = p % (g.oh * g.ow);
+            int npos = 0;
+            for_window(g, q / g.ow, q % g.ow, [&](int64_t ih, int64_t iw) {
+                at[npos] = ((n * g.h + ih) * g.w + iw) * g.c;
+                pos[npos] = x + at[npos];
+                npos++;
+            });
+            T * o = out + p * g.c;
+            if (npos == 0) {
+                std::memset(o, 0, sizeof(T) * g.c);
+                continue;
+            }
+            for (int64_t c0 = 0; c0 < g.c; c0 += Block) {
+                const int64_t nc = std::min<int64_t>(Block, g.c - c0);
+                window_argmax<T>(pos.data(), npos, nc, m, arg);
+                for (int64_t c = 0; c < nc; c++) o[c0 + c] = gx[at[arg[c]] + c0 + c];
+                for (int i = 0; i < npos; i++) pos[i] += nc;
+            }
+        }
+    });
+}
+
 template <typename T>
 void avg_fwd(const T * x, T * y, const Conv2DGeom & g) {
     parallel_for(0, g.n * g.oh * g.ow, 64, [&](int64_t b, int64_t e) {
@@ -158,6 +192,14 @@ void max_pool_backward_cpu(OpCall & call) {
     std::memset(dx.raw(), 0, dx.nbytes());
     if (x.dtype() == DType::F32) max_bwd(dy.data<float>(), x.data<float>(), dx.data<float>(), g);
     else max_bwd(dy.data<double>(), x.data<double>(), dx.data<double>(), g);
+}
+
+// max_pool_grad_grad(x, g) -> the pooled shape; g has x's shape
+void max_pool_grad_grad_cpu(OpCall & call) {
+    const Tensor & x = call.input(0), & gx = call.input(1);
+    Conv2DGeom g = pool_geometry(x.shape(), call.attrs);
+    if (x.dtype() == DType::F32) max_grad_grad(x.data<float>(), gx.data<float>(), call.output(0).data<float>(), g);
+    else max_grad_grad(x.data<double>(), gx.data<double>(), call.output(0).data<double>(), g);
 }
 
 void avg_pool_forward_cpu(OpCall & call) {

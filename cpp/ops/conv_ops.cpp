@@ -86,6 +86,9 @@ std::vector<TensorMeta> infer_conv_bwd_input(const std::vector<TensorMeta> & in,
 std::vector<TensorMeta> infer_conv_bwd_filter(const std::vector<TensorMeta> & in, const Attrs & a) {
     check_nhwc(in[0], "input");
     check_nhwc(in[1], "dy");
+    // The kernel reads dy as the input's dtype.
+    NF_CHECK(in[1].dtype == in[0].dtype, "dy is %s but the input is %s", dtype_name(in[1].dtype),
+             dtype_name(in[0].dtype));
     infer_conv2d({in[0], {in[0].dtype, in[2].shape}}, a);
     return {{in[0].dtype, in[2].shape}};
 }
@@ -98,11 +101,22 @@ std::vector<TensorMeta> infer_pool(const std::vector<TensorMeta> & in, const Att
     return {{in[0].dtype, {x[0], out_dim(x[1], k[0], s[0], 1, same), out_dim(x[2], k[1], s[1], 1, same), x[3]}}};
 }
 
-// pool backward (dy, x_or_like): dx with the input's shape.
+// pool backward (dy, x_or_like): dx with the input's shape. The kernels read dy as the input's
+// dtype and one dy pixel per window, so both must match.
 std::vector<TensorMeta> infer_pool_bwd(const std::vector<TensorMeta> & in, const Attrs & a) {
     check_nhwc(in[0], "dy");
-    infer_pool({in[1]}, a);
+    NF_CHECK(in[0].dtype == in[1].dtype, "dy is %s but the input is %s", dtype_name(in[0].dtype),
+             dtype_name(in[1].dtype));
+    check_dy_shape(in[0].shape, infer_pool({in[1]}, a)[0].shape);
     return {{in[0].dtype, in[1].shape}};
+}
+
+// max_pool_grad_grad (x, g): the pooled shape; g is a gradient for x (same dtype and shape).
+std::vector<TensorMeta> infer_pool_grad_grad(const std::vector<TensorMeta> & in, const Attrs & a) {
+    NF_CHECK(in[1].dtype == in[0].dtype, "g is %s but the input is %s", dtype_name(in[1].dtype),
+             dtype_name(in[0].dtype));
+    check_dy_shape(in[1].shape, in[0].shape);
+    return infer_pool({in[0]}, a);
 }
 
 } // namespace
@@ -114,6 +128,7 @@ void register_conv_ops() {
     register_op({"conv2d_backward_filter", 3, 3, infer_conv_bwd_filter, cpu::conv2d_backward_filter_cpu});
     register_op({"max_pool", 1, 1, infer_pool, cpu::max_pool_forward_cpu});
     register_op({"max_pool_backward", 2, 2, infer_pool_bwd, cpu::max_pool_backward_cpu});
+    register_op({"max_pool_grad_grad", 2, 2, infer_pool_grad_grad, cpu::max_pool_grad_grad_cpu});
     register_op({"avg_pool", 1, 1, infer_pool, cpu::avg_pool_forward_cpu});
     register_op({"avg_pool_backward", 2, 2, infer_pool_bwd, cpu::avg_pool_backward_cpu});
 }

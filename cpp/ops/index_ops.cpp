@@ -14,16 +14,6 @@ void check_indices_dtype(const TensorMeta & t) {
              dtype_name(t.dtype));
 }
 
-// dy must have the shape the forward produced (dims unknown at graph-build time pass).
-void check_dy_shape(const TensorMeta & dy, const Shape & expect) {
-    bool ok = dy.shape.size() == expect.size();
-    for (size_t i = 0; ok && i < expect.size(); i++) {
-        ok = dy.shape[i] < 0 || expect[i] < 0 || dy.shape[i] == expect[i];
-    }
-    NF_CHECK(ok, "gradient 'dy' has shape %s, expected %s", shape_str(dy.shape).c_str(),
-             shape_str(expect).c_str());
-}
-
 // ---- gather / gather_nd
 
 Shape gather_shape(const TensorMeta & params, const TensorMeta & indices, const Attrs & attrs) {
@@ -47,7 +37,7 @@ std::vector<TensorMeta> infer_gather_backward(const std::vector<TensorMeta> & in
     check_float(in[0], "dy");
     NF_CHECK(in[2].dtype == in[0].dtype, "params and dy must have the same dtype, got %s and %s",
              dtype_name(in[2].dtype), dtype_name(in[0].dtype));
-    check_dy_shape(in[0], gather_shape(in[2], in[1], attrs));
+    check_dy_shape(in[0].shape, gather_shape(in[2], in[1], attrs));
     return {{in[0].dtype, in[2].shape}};
 }
 
@@ -75,7 +65,7 @@ std::vector<TensorMeta> infer_gather_nd_backward(const std::vector<TensorMeta> &
     check_float(in[0], "dy");
     NF_CHECK(in[2].dtype == in[0].dtype, "params and dy must have the same dtype, got %s and %s",
              dtype_name(in[2].dtype), dtype_name(in[0].dtype));
-    check_dy_shape(in[0], gather_nd_shape(in[2], in[1]));
+    check_dy_shape(in[0].shape, gather_nd_shape(in[2], in[1]));
     return {{in[0].dtype, in[2].shape}};
 }
 

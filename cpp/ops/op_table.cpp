@@ -72,6 +72,13 @@ void check_float(const TensorMeta & t, const char * arg) {
              dtype_name(t.dtype));
 }
 
+void check_dy_shape(const Shape & dy, const Shape & want) {
+    bool ok = dy.size() == want.size();
+    for (size_t d = 0; ok && d < dy.size(); d++) ok = dy[d] < 0 || want[d] < 0 || dy[d] == want[d];
+    NF_CHECK(ok, "gradient 'dy' has shape %s, expected %s", shape_str(dy).c_str(),
+             shape_str(want).c_str());
+}
+
 void check_same_dtype(const std::vector<TensorMeta> & in) {
     for (size_t i = 1; i < in.size(); i++) {
         NF_CHECK(in[i].dtype == in[0].dtype, "inputs must have the same dtype, got %s and %s",

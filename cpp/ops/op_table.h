@@ -90,5 +90,8 @@ std::vector<TensorMeta> infer_same_as_input0(const std::vector<TensorMeta> & in,
 void check_float(const TensorMeta & t, const char * arg);
 // Fails unless all inputs share one dtype.
 void check_same_dtype(const std::vector<TensorMeta> & in);
+// Fails unless a backward op's gradient dy has the forward output's shape `want` (dims of -1,
+// unknown at graph-build time, match anything): "gradient 'dy' has shape [..], expected [..]".
+void check_dy_shape(const Shape & dy, const Shape & want);
 
 } // namespace nf

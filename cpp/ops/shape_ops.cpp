@@ -155,17 +155,10 @@ Metas infer_reverse(const Metas & in, const Attrs & attrs) {
 
 // ---- backward ops: (dy, x) -> x's shape with dy's dtype; dy must have the forward's shape.
 
-void check_dy(const Shape & dy, const Shape & want) {
-    bool ok = dy.size() == want.size();
-    for (size_t d = 0; ok && d < dy.size(); d++) ok = dy[d] < 0 || want[d] < 0 || dy[d] == want[d];
-    NF_CHECK(ok, "gradient dy has shape %s, expected %s", shape_str(dy).c_str(),
-             shape_str(want).c_str());
-}
-
 using InferMetas = Metas (*)(const Metas &, const Attrs &);
 
 Metas backward_of(const Metas & in, const Attrs & attrs, InferMetas forward) {
-    check_dy(in[0].shape, forward({{in[0].dtype, in[1].shape}}, attrs)[0].shape);
+    check_dy_shape(in[0].shape, forward({{in[0].dtype, in[1].shape}}, attrs)[0].shape);
     return {{in[0].dtype, in[1].shape}};
 }
 
@@ -178,7 +171,7 @@ Metas infer_reshape_backward(const Metas & in, const Attrs &) {
 
 Metas infer_concat_backward(const Metas & in, const Attrs & attrs) {
     const Metas xs(in.begin() + 1, in.end());
-    check_dy(in[0].shape, infer_concat(xs, attrs)[0].shape);
+    check_dy_shape(in[0].shape, infer_concat(xs, attrs)[0].shape);
     Metas out;
     for (const TensorMeta & x : xs) out.push_back({in[0].dtype, x.shape});
     return out;

@@ -5,7 +5,7 @@
  * (cpp/cpu/conv.cpp).
  */
 import { shapeString } from '../dtype.js';
-import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
+import { registerGrad } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
 import type { NameOption } from '../engine.js';
 import { named, runOp } from '../engine.js';
@@ -165,5 +165,11 @@ registerGrad('conv2d_backward_input', (dys, { inputs: [dy, f], attrs }) => {
     null,
   ];
 });
-// NOTE: no second-order gradient through the filter gradient yet.
-registerNonDifferentiable('conv2d_backward_filter');
+// conv2d_backward_filter(x, dy, f) is bilinear in x and dy (f gives only the shape): for a
+// filter-shaped g, its adjoint in x is the transposed convolution of dy with g, and in dy the
+// convolution of x with g.
+registerGrad('conv2d_backward_filter', (dys, { inputs: [x, dy], attrs }) => [
+  runOp('conv2d_backward_input', [dy, dys[0], x], attrs)[0],
+  runOp('conv2d', [x, dys[0]], attrs)[0],
+  null,
+]);

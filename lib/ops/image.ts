@@ -6,7 +6,7 @@
 import type { TensorLike } from '../convert.js';
 import type { NameOption } from '../engine.js';
 import { named, runOp } from '../engine.js';
-import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
+import { registerGrad } from '../grad_registry.js';
 import type { Attrs } from '../native.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkDType } from './checks.js';
@@ -87,5 +87,9 @@ registerGrad('resize_nearest_neighbor', (dys, { inputs: [x], attrs }) => [
 registerGrad('resize_bilinear', (dys, { inputs: [x], attrs }) => [
   runOp('resize_bilinear_backward', [dys[0], x], attrs)[0],
 ]);
-// NOTE: the backward kernels are linear in dy, but their own gradients are not wired up yet.
-registerNonDifferentiable('resize_nearest_neighbor_backward', 'resize_bilinear_backward');
+// The backward kernels are linear in dy, and their adjoint is the forward resize again.
+registerGrad('resize_nearest_neighbor_backward', (dys, { attrs }) => [
+  runOp('resize_nearest_neighbor', [dys[0]], attrs)[0],
+  null,
+]);
+registerGrad('resize_bilinear_backward', (dys, { attrs }) => [runOp('resize_bilinear', [dys[0]], attrs)[0], null]);

@@ -1,5 +1,5 @@
 /** Max and average pooling over NHWC windows (TF's tf.nn.max_pool / avg_pool). */
-import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
+import { registerGrad } from '../grad_registry.js';
 import type { TensorLike } from '../convert.js';
 import type { NameOption } from '../engine.js';
 import { named, runOp } from '../engine.js';
@@ -37,4 +37,16 @@ export function avgPool(value: TensorLike, ksize: number | number[], strides: nu
 // NOTE: max pooling routes each window's gradient to its first maximum (as TF on CPU).
 registerGrad('max_pool', (dys, { inputs: [x], attrs }) => [runOp('max_pool_backward', [dys[0], x], attrs)[0]]);
 registerGrad('avg_pool', (dys, { inputs: [x], attrs }) => [runOp('avg_pool_backward', [dys[0], x], attrs)[0]]);
-registerNonDifferentiable('max_pool_backward', 'avg_pool_backward');
+// Second order: the backward kernels are linear in dy. avg_pool_backward's adjoint is avg_pool;
+// max_pool_backward's is max_pool_grad_grad (each window's g at its first maximum, TF's
+// MaxPoolGradGrad), whose adjoint is max_pool_backward again. Neither depends on x but through
+// which position is the maximum (piecewise constant): no gradient for x.
+registerGrad('avg_pool_backward', (dys, { attrs }) => [runOp('avg_pool', [dys[0]], attrs)[0], null]);
+registerGrad('max_pool_backward', (dys, { inputs: [, x], attrs }) => [
+  runOp('max_pool_grad_grad', [x, dys[0]], attrs)[0],
+  null,
+]);
+registerGrad('max_pool_grad_grad', (dys, { inputs: [x], attrs }) => [
+  null,
+  runOp('max_pool_backward', [dys[0], x], attrs)[0],
+]);

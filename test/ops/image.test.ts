@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/index.js';
 import { expectClose } from '../helpers/close.js';
 import { checkOp, withEager } from '../helpers/check_op.js';
+import { gradientOf } from '../helpers/gradcheck.js';
 import { rng, uniform } from '../helpers/random.js';
 
 const f = Math.fround;
@@ -196,6 +197,21 @@ describe('resize backward kernels', () => {
           expectClose(dx!.dataSync(), want, { atol: 1e-12, rtol: 1e-12 }, 'dimages');
         }));
     }
+  }
+});
+
+describe('resize: second order (the gradient of the gradient)', () => {
+  // g(x, w) = d<w, resize(x)>/dx runs the backward kernel; its gradient for w is the forward
+  // resize again (the kernel is linear in dy), checked by finite differences.
+  for (const bilinear of [false, true]) {
+    const [xs, sz, fl] = flagCases[bilinear ? 3 : 1];
+    const resize = (x: tf.Tensor) => (bilinear ? tf.image.resizeBilinear : tf.image.resizeNearestNeighbor)(x, sz, fl.align, fl.half);
+    checkOp(bilinear ? 'resize_bilinear_backward' : 'resize_nearest_neighbor_backward', {
+      name: `${bilinear ? 'bilinear' : 'nearest'} ${label(xs, sz, fl)}: gradient of the gradient`,
+      fn: gradientOf(resize),
+      shapes: [xs, [xs[0], sz[0], sz[1], xs[3]]],
+      ref: ([, w]) => resizeBackRef(w, xs, sz, fl, bilinear),
+    });
   }
 });
 
