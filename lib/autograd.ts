@@ -4,7 +4,7 @@
  * tape. Gradients always accumulate (a tensor used twice gets the sum).
  */
 import type { OpRecord, TapeSink } from './engine.js';
-import { popTape, pushTape, tidy } from './engine.js';
+import { popTape, pushTape, recordOps, tidy } from './engine.js';
 import { getGradFn, isNonDifferentiable } from './grad_registry.js';
 import { isFloatDType, shapeString } from './dtype.js';
 import { Tensor } from './tensor.js';
@@ -15,6 +15,26 @@ export { registerGrad, registerNonDifferentiable, gradientStatus } from './grad_
 export type { GradContext, GradFn } from './grad_registry.js';
 
 export { sumToShape } from './ops/broadcast.js';
+
+/**
+ * The gradients of a kernel that a composite of differentiable ops computes too: builds the
+ * composite with `build` (which may itself call compositeGradients, for a kernel that is a
+ * backward pass), records its ops, and backprops `dys` from its outputs to `xs`. Slower than a
+ * kernel, but exact to any order. TF differentiates fused batch norm's backward kernel the same
+ * way (_FusedBatchNormGradGrad). A null in `dys` stands for zeros.
+ */
+export function compositeGradients(build: () => (Tensor | null)[], dys: (Tensor | null)[], xs: Tensor[]): (Tensor | null)[] {
+  const [outs, records] = recordOps(build);
+  const ys: Tensor[] = [];
+  const seeds: Tensor[] = [];
+  outs.forEach((y, i) => {
+    if (y && dys[i]) {
+      ys.push(y);
+      seeds.push(dys[i]!);
+    }
+  });
+  return ys.length ? backprop(records, ys, seeds, xs) : xs.map(() => null);
+}
 
 /**
  * Backprop over `records` (in execution order): gradients of `ys` (seeded with `dys`, ones where

@@ -117,6 +117,24 @@ export function popTape(t: TapeSink): void {
   if (i >= 0) activeTapes.splice(i, 1);
 }
 
+// Open recordOps() calls: each gets every op run or built while it is open.
+const recorders: OpRecord[][] = [];
+
+/**
+ * @internal fn's result and the records of every op it ran (eager) or built (graph), in order:
+ * what autograd.compositeGradients backprops over. In graph mode a record is the node itself
+ * (its inputs are the node's, with concrete values captured as constants).
+ */
+export function recordOps<T>(fn: () => T): [T, OpRecord[]] {
+  const records: OpRecord[] = [];
+  recorders.push(records);
+  try {
+    return [fn(), records];
+  } finally {
+    recorders.splice(recorders.lastIndexOf(records), 1);
+  }
+}
+
 // ---------------------------------------------------------------- running ops
 
 /**
@@ -132,7 +150,12 @@ export function runOp(type: string, inputs: Tensor[], attrs: Attrs = {}): Tensor
   const symbolic = !eager || inputs.some((t) => t.isSymbolic);
   if (symbolic) {
     if (!graphBuilder) throw new Error(`${type}: graph mode is not available; call tf.enableEagerExecution()`);
-    return graphBuilder(type, inputs, attrs);
+    const built = graphBuilder(type, inputs, attrs);
+    if (recorders.length && built.length) {
+      const node = built[0].op!;
+      for (const r of recorders) r.push({ type, inputs: node.inputs, outputs: built, attrs: node.attrs });
+    }
+    return built;
   }
   const handles = inputs.map((t, i) => t.nativeHandle(`${type}: input ${i}`));
   // Placed natively: on CUDA when a GPU is present and the op has a kernel, unless tf.device says.
@@ -142,6 +165,7 @@ export function runOp(type: string, inputs: Tensor[], attrs: Attrs = {}): Tensor
   for (const tape of activeTapes) {
     if (tape.wants(inputs)) tape.record_({ type, inputs, outputs, attrs });
   }
+  for (const r of recorders) r.push({ type, inputs, outputs, attrs });
   return outputs;
 }
 

@@ -7,8 +7,17 @@
 import type { TensorLike } from '../convert.js';
 import type { NameOption } from '../engine.js';
 import { named, runOp } from '../engine.js';
-import { registerGrad, registerNonDifferentiable } from '../grad_registry.js';
+import { compositeGradients } from '../autograd.js';
+import { registerGrad } from '../grad_registry.js';
+import type { Attrs } from '../native.js';
 import type { Tensor } from '../tensor.js';
+import { add, div, greater, maximum, mul, pow, sub, where } from './binary.js';
+import { shape, size } from './core.js';
+import { onesLike, zerosLike } from './creation.js';
+import { cast, gather } from './index_ops.js';
+import { reduceMean } from './reduce.js';
+import { pad, slice } from './shape.js';
+import { rsqrt, square } from './unary.js';
 import { asTensor, checkFloat } from './checks.js';
 import { opWithShapes } from './conv_args.js';
 
@@ -74,7 +83,9 @@ export function fusedBatchNorm(
 
 registerGrad('fused_batch_norm', (dys, { inputs, outputs, attrs }) => {
   const [x, scale] = inputs;
-  const saved = [outputs[3], outputs[4]];
+  // Inference saves the given mean and variance: pass those inputs themselves, so that a
+  // gradient of this gradient reaches them.
+  const saved = attrs.isTraining === false ? [inputs[3], inputs[4]] : [outputs[3], outputs[4]];
   const [dx, dscale, doffset, dmean, dvariance] = runOp(
     'fused_batch_norm_backward',
     [dys[0], dys[1], dys[2], x, scale, ...saved],
@@ -85,8 +96,39 @@ registerGrad('fused_batch_norm', (dys, { inputs, outputs, attrs }) => {
     ? [dx, dscale, doffset, dmean, dvariance]
     : [dx, dscale, doffset, null, null];
 });
-// NOTE: no second-order gradient through fused batch norm yet.
-registerNonDifferentiable('fused_batch_norm_backward');
+// Second order, as TF's _FusedBatchNormGradGrad: the backward kernel's outputs are the gradients
+// of the composite below, so its own gradients are those of that composite's backprop.
+registerGrad('fused_batch_norm_backward', (gs, { inputs, attrs }) => {
+  const [dy, dMean, dVariance, x, scale, mean, variance] = inputs;
+  const training = attrs.isTraining !== false;
+  const offset = zerosLike(scale);   // no gradient depends on the offset's value
+  const forwardInputs = training ? [x, scale, offset] : [x, scale, offset, mean, variance];
+  const firstOrder = () =>
+    compositeGradients(
+      () => fusedBatchNormComposite(x, scale, offset, mean, variance, attrs.epsilon as number, training),
+      [dy, dMean, dVariance],
+      forwardInputs,
+    );
+  const wrt = training ? [dy, dMean, dVariance, x, scale] : [dy, dMean, dVariance, x, scale, mean, variance];
+  const g = compositeGradients(firstOrder, gs, wrt);
+  // In training the saved statistics are functions of x, and the gradient through them is in x's.
+  return training ? [...g, null, null] : g;
+});
+
+/**
+ * fused_batch_norm from elementwise ops and reductions, with the kernel's outputs [y, batch
+ * mean, batch variance] (unbiased in training, as the kernel: n/(n−1), n = batch·h·w > 1).
+ */
+function fusedBatchNormComposite(x: Tensor, scale: Tensor, offset: Tensor, mean: Tensor, variance: Tensor, epsilon: number, training: boolean): Tensor[] {
+  const normalise = (centred: Tensor, v: Tensor) => add(mul(mul(centred, rsqrt(add(v, epsilon))), scale), offset);
+  if (!training) return [normalise(sub(x, mean), variance), mean, variance];
+  const m = reduceMean(x, [0, 1, 2]);
+  const centred = sub(x, m);
+  const v = reduceMean(square(centred), [0, 1, 2]);
+  const n = cast(div(size(x), gather(shape(x), 3)), x.dtype);
+  const bessel = where(greater(n, 1), div(n, maximum(sub(n, 1), 1)), onesLike(n));
+  return [normalise(centred, v), m, mul(v, bessel)];
+}
 
 /**
  * Local response normalisation across the channels of input [batch, h, w, C]:
@@ -116,5 +158,22 @@ export const localResponseNormalization = lrn;
 registerGrad('lrn', (dys, { inputs: [x], attrs }) => [
   runOp('lrn_backward', [dys[0], x], attrs)[0],
 ]);
-// NOTE: no second-order gradient through LRN yet.
-registerNonDifferentiable('lrn_backward');
+// Second order: the gradients of the composite LRN's backprop (as fused batch norm above).
+registerGrad('lrn_backward', (gs, { inputs: [dy, x], attrs }) => {
+  const firstOrder = () => compositeGradients(() => [lrnComposite(x, attrs)], [dy], [x]);
+  return compositeGradients(firstOrder, gs, [dy, x]);
+});
+
+/** lrn from elementwise ops: the window sum over channels as 2r + 1 slices of the padded x². */
+function lrnComposite(x: Tensor, attrs: Attrs): Tensor {
+  const [r, bias, alpha, beta] = [attrs.depthRadius, attrs.bias, attrs.alpha, attrs.beta] as number[];
+  const rank = x.shape.length;
+  const channels = x.shape[rank - 1];
+  if (channels === null) throw new Error('lrn: the gradient of its gradient needs a known channel count');
+  const padded = pad(square(x), [...Array.from({ length: rank - 1 }, () => [0, 0]), [r, r]]);
+  const begin = Array<number>(rank).fill(0);
+  const sizes = [...Array<number>(rank - 1).fill(-1), channels];
+  let windowSum = slice(padded, begin, sizes);
+  for (let j = 1; j <= 2 * r; j++) windowSum = add(windowSum, slice(padded, [...begin.slice(0, -1), j], sizes));
+  return mul(x, pow(add(mul(windowSum, alpha), bias), -beta));
+}

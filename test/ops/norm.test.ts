@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/index.js';
 import { expectClose } from '../helpers/close.js';
 import { checkOp, withEager } from '../helpers/check_op.js';
+import { gradientOf } from '../helpers/gradcheck.js';
 import { rng, uniform } from '../helpers/random.js';
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -254,4 +255,41 @@ describe('lrn', () => {
         /lrn: expected float32 or float64 input 'input', got int32/,
       );
     }));
+});
+
+describe('second order (the gradient of the gradient) through fused batch norm and lrn', () => {
+  // g = d<w, f(...)>/d(input i) runs the backward kernel; gradient-checking g checks that
+  // kernel's own gradient (a composite's backprop, differentiated again) for every input and w.
+  // The batch statistics enter f too, so their cotangents reach the kernel.
+  const training = (x: tf.Tensor, s: tf.Tensor, o: tf.Tensor) => {
+    const [y, mean, variance] = tf.nn.fusedBatchNorm(x, s, o);
+    return tf.add(y, tf.sub(tf.mul(mean, 0.3), tf.mul(variance, 0.2)));
+  };
+  for (const [i, what] of [[0, 'x'], [1, 'scale']] as const) {
+    checkOp('fused_batch_norm_backward', {
+      name: `fusedBatchNorm training x[2,3,2,3]: gradient of d/d${what}`,
+      fn: gradientOf(training, i),
+      shapes: [[2, 3, 2, 3], [3], [3], [2, 3, 2, 3]],
+    });
+  }
+  const inference = (x: tf.Tensor, s: tf.Tensor, o: tf.Tensor, m: tf.Tensor, v: tf.Tensor) =>
+    tf.nn.fusedBatchNorm(x, s, o, m, v, { epsilon: 0.01, isTraining: false })[0];
+  for (const [i, what] of [[0, 'x'], [3, 'mean'], [4, 'variance']] as const) {
+    checkOp('fused_batch_norm_backward', {
+      name: `fusedBatchNorm inference x[2,2,2,2]: gradient of d/d${what}`,
+      fn: gradientOf(inference, i),
+      shapes: [[2, 2, 2, 2], [2], [2], [2], [2], [2, 2, 2, 2]],
+      inputs: [undefined, undefined, undefined, undefined, [0.7, 1.5]],
+    });
+  }
+  checkOp('lrn_backward', {
+    name: 'lrn radius 2, bias 2, alpha 0.1, beta 0.75: gradient of the gradient',
+    fn: gradientOf((x) => tf.nn.lrn(x, 2, 2, 0.1, 0.75)),
+    shapes: [[1, 3, 2, 6], [1, 3, 2, 6]],
+  });
+  checkOp('lrn_backward', {
+    name: 'lrn radius 5 > channels, defaults: gradient of the gradient',
+    fn: gradientOf((x) => tf.nn.lrn(x)),
+    shapes: [[2, 1, 2, 3], [2, 1, 2, 3]],
+  });
 });
