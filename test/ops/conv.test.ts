@@ -8,24 +8,10 @@ import type { Geom } from '../helpers/conv_ref.js';
 import { convRef, outSize } from '../helpers/conv_ref.js';
 
 function poolRef(x: Float64Array, xs: number[], k: [number, number], st: [number, number], same: boolean, kind: 'max' | 'avg'): number[] {
-  const [n, h, w, c] = xs;
-  const [oh, pt] = outSize(h, k[0], st[0], 1, same);
-  const [ow, pl] = outSize(w, k[1], st[1], 1, same);
-  const y: number[] = [];
-  for (let b = 0; b < n; b++)
-    for (let i = 0; i < oh; i++)
-      for (let j = 0; j < ow; j++)
-        for (let cc = 0; cc < c; cc++) {
-          const vals: number[] = [];
-          for (let a = 0; a < k[0]; a++)
-            for (let e = 0; e < k[1]; e++) {
-              const ih = i * st[0] - pt + a;
-              const iw = j * st[1] - pl + e;
-              if (ih >= 0 && ih < h && iw >= 0 && iw < w) vals.push(x[((b * h + ih) * w + iw) * c + cc]);
-            }
-          y.push(kind === 'max' ? Math.max(...vals) : vals.reduce((p, v) => p + v, 0) / vals.length);
-        }
-  return y;
+  return windowsOf(xs, k, st, same).map((win) => {
+    const vals = win.map((i) => x[i]);
+    return kind === 'max' ? Math.max(...vals) : vals.reduce((p, v) => p + v, 0) / vals.length;
+  });
 }
 
 describe('conv2d', () => {
