@@ -48,7 +48,29 @@ export { nn, losses } from './nn/index.js';
 export type { LossOptions, Reduction } from './nn/index.js';
 export { image } from './image/index.js';
 export { train, clipOps, clipByGlobalNorm, clipByNorm, globalNorm } from './train/index.js';
-export type { GradAndVar, MinimizeOptions, ApplyOptions, Hyper } from './train/index.js';
+export type {
+  GradAndVar, MinimizeOptions, ApplyOptions, Hyper, AdamOptions, RMSPropOptions, ExponentialMovingAverageOptions,
+  SaverOptions, SaveOptions, CheckpointState, SaverDef, MetaGraphDef, ExportMetaGraphOptions, ImportMetaGraphOptions,
+} from './train/index.js';
+// The classes of tf.train as types (`let opt: tf.AdamOptimizer`), and the option types of
+// public signatures, so TypeScript code can name them (and the API docs include them).
+export type { Optimizer } from './train/optimizer.js';
+export type { GradientDescentOptimizer } from './train/gradient_descent.js';
+export type { MomentumOptimizer } from './train/momentum.js';
+export type { AdamOptimizer } from './train/adam.js';
+export type { AdagradOptimizer } from './train/adagrad.js';
+export type { AdadeltaOptimizer } from './train/adadelta.js';
+export type { RMSPropOptimizer } from './train/rmsprop.js';
+export type { Saver } from './train/saver.js';
+export type { ExponentialMovingAverage } from './train/moving_averages.js';
+export type { Conv2DOptions, Pooling2DOptions } from './layers/conv.js';
+export type { DenseOptions, DropoutLayerOptions } from './layers/core.js';
+export type { BatchNormOptions } from './layers/normalization.js';
+export type { Activation } from './layers/base.js';
+export type { DropoutOptions } from './nn/dropout.js';
+export type { VariableOptions } from './graph/variables.js';
+export type { Fetch } from './graph/session.js';
+export type { NestedArray } from './convert.js';
 export * as summary from './summary/index.js';
 export { layers, contrib } from './layers/index.js';
 export * as keras from './keras/index.js';
