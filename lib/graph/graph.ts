@@ -219,14 +219,24 @@ export function resetDefaultGraph(): void {
   globalGraph = new Graph();
 }
 
-/** Names ops created by fn "name/…" (TF's `with tf.name_scope(name):`). */
+/**
+ * Names ops created by fn "name/…" (TF's `with tf.name_scope(name):`). As in TF, the scope's
+ * name is unique in the graph: opening 'layer' again gives 'layer_1/…'. A name ending in '/'
+ * re-enters that exact scope (absolute, as TF's `name_scope('layer/')`), and '' the top level.
+ * Eagerly, just fn().
+ */
 export function nameScope<T>(name: string, fn: () => T): T {
+  if (executingEagerly()) return fn();
+  if (typeof name !== 'string' || /[:\s]/.test(name) || name.startsWith('/')) {
+    throw new Error(`nameScope: bad scope name ${JSON.stringify(name)}`);
+  }
   const g = getDefaultGraph();
-  g.nameStack.push(name);
+  const saved = g.nameStack;
+  g.nameStack = name.endsWith('/') ? name.slice(0, -1).split('/') : name === '' ? [] : g.uniqueName(name).split('/');
   try {
     return fn();
   } finally {
-    g.nameStack.pop();
+    g.nameStack = saved;
   }
 }
 

@@ -31,6 +31,21 @@ describe('op names (name=)', () => {
     });
   });
 
+  it('name scopes are unique as in TF, and a trailing / re-enters one', () => {
+    inGraph(() => {
+      const x = tf.placeholder('float32', [2], 'x');
+      const a = tf.nameScope('block', () => tf.relu(x));
+      const b = tf.nameScope('block', () => tf.relu(x));
+      const c = tf.nameScope('block/', () => tf.relu(x));
+      const d = tf.nameScope('outer', () => tf.nameScope('block', () => tf.relu(x)));
+      const e = tf.nameScope('outer', () => tf.nameScope('', () => tf.relu(x)));
+      expect([a, b, c, d, e].map((t) => t.op!.name)).toEqual(['block/relu', 'block_1/relu', 'block/relu_1', 'outer/block/relu', 'relu']);
+      // The scope's own name is taken: an op asking for it gets a suffix.
+      expect(tf.identity(x, { name: 'block_1' }).op!.name).toBe('block_1_1');
+      expect(() => tf.nameScope('a b', () => 0)).toThrow(/nameScope: bad scope name "a b"/);
+    });
+  });
+
   it('a name taken by another node is unique-ified, and explicit names stay exact', () => {
     inGraph(() => {
       tf.placeholder('float32', [2], 'x');

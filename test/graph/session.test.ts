@@ -17,7 +17,7 @@ describe('graph construction', () => {
     expect(x.shape).toEqual([null, 3]);
     expect(y.shape).toEqual([null, 2]);
     expect(y.name).toMatch(/^layer\/add:0$/);
-    expect(z.name).toBe('layer/relu:0');
+    expect(z.name).toBe('layer_1/relu:0');   // a scope opened again gets a new name, as in TF
     expect(tf.getDefaultGraph().getTensorByName('layer/add:0')).toBe(y);
     expect(() => tf.getDefaultGraph().getTensorByName('nope:0')).toThrow(/no operation named 'nope'/);
     expect(tf.add(x, x).name).toBe('add:0');

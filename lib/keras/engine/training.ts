@@ -128,21 +128,21 @@ export function buildTrainingGraph(model: Model, c: CompiledConfig): TrainingGra
       const shape = sparse ? [null, ...o.shape.slice(1, -1)] : [null, ...o.shape.slice(1)];
       return placeholder(sparse ? 'int32' : o.dtype, shape, `${names[i]}_target`);
     });
-    const perOutput = nameScope('loss', () =>
-      outs.map((o, i) => {
+    // One scope for all of the loss (a scope opened again gets a new name, as in TF).
+    const [perOutput, total] = nameScope('loss', (): [Tensor[], Tensor] => {
+      const each = outs.map((o, i) => {
         let l = c.losses[i].call(targets[i], o);
         // Per-example losses of sequences ([batch, steps]) are averaged over the steps too.
         const extra = [...Array(l.shape.length).keys()].slice(1);
         if (extra.length) l = reduceMean(l, extra);
         return reduceMean(l);
-      }),
-    );
-    let total = nameScope('loss', () => perOutput.reduce<Tensor | null>((acc, l, i) => {
-      const w = c.lossWeights[i] === 1 ? l : mul(l, c.lossWeights[i]);
-      return acc ? add(acc, w) : w;
-    }, null)!);
-    const reg = model.losses;
-    if (reg.length) total = nameScope('loss', () => reg.reduce((acc, r) => add(acc, r), total));
+      });
+      const weighted = each.reduce<Tensor | null>((acc, l, i) => {
+        const w = c.lossWeights[i] === 1 ? l : mul(l, c.lossWeights[i]);
+        return acc ? add(acc, w) : w;
+      }, null)!;
+      return [each, model.losses.reduce((acc, r) => add(acc, r), weighted)];
+    });
     const fetchNames = ['loss'];
     const fetches = [total];
     if (multi) perOutput.forEach((l, i) => (fetchNames.push(`${names[i]}_loss`), fetches.push(l)));
