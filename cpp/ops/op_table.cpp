@@ -59,6 +59,7 @@ void register_all_ops() {
         register_image_ops();
         register_random_ops();
         register_optim_ops();
+        register_logging_ops();
         register_cuda_kernels();   // after every family: it fills their CUDA slots
     });
 }

@@ -82,6 +82,7 @@ void register_norm_ops();
 void register_image_ops();
 void register_random_ops();
 void register_optim_ops();
+void register_logging_ops();
 
 // ---- shape-inference helpers shared by the families
 // Same dtype and shape as input 0.

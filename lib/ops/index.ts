@@ -16,3 +16,4 @@ export * from './norm.js';
 export * from './image.js';
 export { setRandomSeed, randomNormal, truncatedNormal, randomUniform, randomShuffle, multinomial } from './random.js';
 export type { NormalOptions, UniformOptions } from './random.js';
+export * from './logging.js';
