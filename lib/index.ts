@@ -44,6 +44,8 @@ export * from './ops/index.js';
 export { cuda, setBackendOption, getBackendOption, buildInfo } from './backend.js';
 export type { CudaInfo, CudaMemoryInfo, GpuOptions } from './cuda.js';
 export * as datasets from './datasets/index.js';
+export { data, errors } from './data/index.js';
+export type { Dataset, PartSpec, Structure, OneShotIterator, InitializableIterator } from './data/index.js';
 export { nn, losses } from './nn/index.js';
 export type { LossOptions, Reduction } from './nn/index.js';
 export { image } from './image/index.js';

@@ -14,6 +14,8 @@ import { Tensor } from '../tensor.js';
 import type { Graph } from './graph.js';
 import { getDefaultGraph, Operation, setDefaultSessionRunner } from './graph.js';
 import { compilePlan } from './plan.js';
+import type { DatasetIterator } from '../data/iterator.js';
+import { iteratorFeeds, iteratorsNeeded } from '../data/iterator.js';
 import type { GpuOptions } from '../cuda.js';
 import { applyGpuOptions } from '../cuda.js';
 
@@ -71,6 +73,8 @@ export class Session {
   readonly graph: Graph;
   private store: object | null;
   private readonly plans = new Map<string, CompiledPlan>();
+  /** Per (fetches, feeds): the dataset iterators whose getNext the run needs (tf.data). */
+  private readonly iteratorsByFetches = new Map<string, DatasetIterator[]>();
 
   private readonly logPlacement: boolean;
 
@@ -186,6 +190,15 @@ export class Session {
     const tensors = resolved.filter((x): x is Tensor => x instanceof Tensor);
     const targets = resolved.filter((x): x is Operation => x instanceof Operation);
     const feedPairs = this.resolveFeeds(feeds, converted);
+    // Dataset iterators (tf.data) feed their getNext placeholders: one element per run.
+    const fed = new Set(feedPairs.map(([t]) => t.id));
+    const fetchKey = `${tensors.map((t) => t.id).join(',')}|${targets.map((o) => o.id).join(',')}|${[...fed].sort((a, b) => a - b).join(',')}`;
+    const needed = () => {
+      let its = this.iteratorsByFetches.get(fetchKey);
+      if (!its) this.iteratorsByFetches.set(fetchKey, (its = iteratorsNeeded(tensors, targets, fed)));
+      return its;
+    };
+    for (const [p, value] of iteratorFeeds(tensors, targets, fed, needed, converted)) feedPairs.push([p, feedHandle(p, value, converted)]);
     feedPairs.sort((a, b) => a[0].id - b[0].id);
     const key = `${tensors.map((t) => t.id).join(',')}|${targets.map((o) => o.id).join(',')}|${feedPairs.map(([t]) => t.id).join(',')}`;
     let plan = this.plans.get(key);

@@ -1,0 +1,256 @@
+/**
+ * tf.data.Dataset (TF 1.x), host side: a lazy pipeline of elements, each a tensor, an array or
+ * a record of tensors, built from host tensors with fromTensorSlices and transformed by shuffle,
+ * batch, repeat, take and skip. Iterate it directly (host tensors, e.g. to feed Session.run), or
+ * make an iterator whose getNext() tensors the Session feeds itself, one element per run, as
+ * TF 1.x does (lib/data/iterator.ts). Elements stay typed arrays inside the pipeline; tensors are
+ * made only when an element leaves it.
+ */
+import type { DType, TypedArray } from '../dtype.js';
+import { shapeString, typedArrayFor } from '../dtype.js';
+import { seededRandom } from '../host_random.js';
+import { native } from '../native.js';
+import { hostShuffleSeed } from '../ops/random.js';
+import { Tensor } from '../tensor.js';
+import { InitializableIterator, OneShotIterator } from './iterator.js';
+
+/** One component of an element inside the pipeline. */
+export interface Part {
+  data: TypedArray;
+  shape: number[];
+  dtype: DType;
+}
+/** What a component looks like to graph code: its dtype and shape (null where it varies). */
+export interface PartSpec {
+  dtype: DType;
+  shape: (number | null)[];
+}
+/** An element's structure: one component, an array of them, or a record of them. */
+export type Structure<T> = T | T[] | { [key: string]: T };
+
+/** The components of s in a fixed order (array order, or the record's key order). */
+export function leaves<T>(s: Structure<T>, isLeaf: (x: unknown) => x is T): T[] {
+  if (isLeaf(s)) return [s];
+  return Array.isArray(s) ? s : Object.values(s);
+}
+/** s with every component replaced by fn(component, index). */
+export function mapStructure<A, B>(s: Structure<A>, isLeaf: (x: unknown) => x is A, fn: (a: A, i: number) => B): Structure<B> {
+  if (isLeaf(s)) return fn(s, 0);
+  if (Array.isArray(s)) return s.map(fn);
+  return Object.fromEntries(Object.entries(s).map(([k, v], i) => [k, fn(v, i)]));
+}
+const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+const isPart = (x: unknown): x is Part => typeof x === 'object' && x !== null && 'data' in x && 'dtype' in x;
+const isSpec = (x: unknown): x is PartSpec => typeof x === 'object' && x !== null && 'dtype' in x && 'shape' in x && !('data' in x);
+
+/** A host tensor holding `part`'s values. */
+export function partTensor(part: Part): Tensor {
+  return Tensor.fromHandle(native.fromTypedArray(part.dtype, part.shape, part.data));
+}
+
+type Source = () => Iterator<Structure<Part>>;
+
+export class Dataset {
+  /** @internal */
+  constructor(
+    private readonly source: Source,
+    /** The structure, dtypes and shapes of the elements. */
+    readonly elementSpec: Structure<PartSpec>,
+  ) {}
+
+  /**
+   * One element per row (dimension 0) of `tensors`: a host tensor, or an array or record of them
+   * with the same number of rows (TF's from_tensor_slices).
+   *
+   *   const ds = tf.data.Dataset.fromTensorSlices({ x: data.train.images, y: data.train.labels });
+   */
+  static fromTensorSlices(tensors: Structure<Tensor>): Dataset {
+    const list = leaves(tensors, isTensor);
+    if (list.length === 0 || !(isTensor(tensors) || Array.isArray(tensors) || (typeof tensors === 'object' && tensors !== null))) {
+      throw new Error('Dataset.fromTensorSlices: expected a tensor, or a non-empty array or record of tensors');
+    }
+    list.forEach((t, i) => {
+      if (!isTensor(t)) throw new Error(`Dataset.fromTensorSlices: component ${i} is not a Tensor`);
+      if (t.isSymbolic) throw new Error(`Dataset.fromTensorSlices: component ${i} (${t.name}) is a graph tensor; pass host values (e.g. data.train.images)`);
+      if (t.shape.length === 0) throw new Error(`Dataset.fromTensorSlices: component ${i} is a scalar; it needs a dimension to slice`);
+    });
+    const rows = list[0].shape[0] as number;
+    const bad = list.find((t) => t.shape[0] !== rows);
+    if (bad) throw new Error(`Dataset.fromTensorSlices: every component needs ${rows} rows like the first, got ${shapeString(bad.shape)}`);
+    const parts = list.map((t) => ({ data: t.dataSync() as TypedArray, rowShape: (t.shape as number[]).slice(1), dtype: t.dtype }));
+    const spec = mapStructure(tensors, isTensor, (t): PartSpec => ({ dtype: t.dtype, shape: t.shape.slice(1) }));
+    return new Dataset(function* () {
+      for (let r = 0; r < rows; r++) {
+        yield mapStructure(tensors, isTensor, (_, i): Part => {
+          const p = parts[i];
+          const per = p.rowShape.reduce((a, b) => a * b, 1);
+          return { data: p.data.subarray(r * per, (r + 1) * per), shape: p.rowShape, dtype: p.dtype };
+        });
+      }
+    }, spec);
+  }
+
+  /**
+   * Shuffles through a buffer of `bufferSize` elements, as TF: each output is a random pick from
+   * the buffer, refilled from the input (bufferSize ≥ the dataset size gives a uniform shuffle).
+   * A new order each pass (reshuffleEachIteration), from `seed`, else from tf.setRandomSeed's
+   * sequence when set (so seeded programs replay it), else random.
+   */
+  shuffle(bufferSize: number, opts: { seed?: number; reshuffleEachIteration?: boolean } = {}): Dataset {
+    positiveInt(bufferSize, 'shuffle', 'bufferSize');
+    const reshuffle = opts.reshuffleEachIteration ?? true;
+    const seeds = opts.seed === undefined ? null : seededRandom(opts.seed);
+    let fixed: number | null = null;
+    const nextSeed = () => {
+      if (!reshuffle && fixed !== null) return fixed;
+      const s = seeds ? Math.floor(seeds() * 4294967296) : hostShuffleSeed();
+      if (!reshuffle) fixed = s;
+      return s;
+    };
+    const input = this.source;
+    return new Dataset(function* () {
+      const next = seededRandom(nextSeed());
+      const it = input();
+      const buffer: Structure<Part>[] = [];
+      let r = it.next();
+      for (; !r.done && buffer.length < bufferSize; r = it.next()) buffer.push(r.value);
+      while (buffer.length) {
+        const j = Math.floor(next() * buffer.length);
+        const pick = buffer[j];
+        if (!r.done) {
+          buffer[j] = r.value;   // refill from the input
+          r = it.next();
+        } else {
+          buffer[j] = buffer[buffer.length - 1];
+          buffer.pop();
+        }
+        yield pick;
+      }
+    }, this.elementSpec);
+  }
+
+  /**
+   * Stacks `batchSize` consecutive elements into one (a new leading dimension); the last batch
+   * may be smaller unless dropRemainder. Components must have equal shapes within a batch.
+   */
+  batch(batchSize: number, opts: { dropRemainder?: boolean } = {}): Dataset {
+    positiveInt(batchSize, 'batch', 'batchSize');
+    const input = this.source;
+    const structure = this.elementSpec;
+    const spec = mapStructure(structure, isSpec, (s): PartSpec => ({ dtype: s.dtype, shape: [opts.dropRemainder ? batchSize : null, ...s.shape] }));
+    return new Dataset(function* () {
+      let group: Structure<Part>[] = [];
+      const flush = () => mapStructure(structure, isSpec, (_, i) => stack(group.map((e) => leaves(e, isPart)[i])));
+      for (const e of iterable(input)) {
+        group.push(e);
+        if (group.length === batchSize) {
+          yield flush();
+          group = [];
+        }
+      }
+      if (group.length && !opts.dropRemainder) yield flush();
+    }, spec);
+  }
+
+  /** The dataset `count` times over (default: forever); each pass reshuffles. */
+  repeat(count = -1): Dataset {
+    if (!Number.isInteger(count) || count < -1) throw new Error(`repeat: count must be an integer >= -1 (-1: forever), got ${count}`);
+    const input = this.source;
+    return new Dataset(function* () {
+      for (let n = 0; count === -1 || n < count; n++) {
+        let any = false;
+        for (const e of iterable(input)) {
+          any = true;
+          yield e;
+        }
+        if (!any) return;   // an empty dataset repeated forever is still empty
+      }
+    }, this.elementSpec);
+  }
+
+  /** The first `count` elements (all when count is -1). */
+  take(count: number): Dataset {
+    if (!Number.isInteger(count) || count < -1) throw new Error(`take: count must be an integer >= -1, got ${count}`);
+    const input = this.source;
+    return new Dataset(function* () {
+      if (count === 0) return;
+      let n = 0;
+      for (const e of iterable(input)) {
+        yield e;
+        if (++n === count) return;
+      }
+    }, this.elementSpec);
+  }
+
+  /** All but the first `count` elements. */
+  skip(count: number): Dataset {
+    if (!Number.isInteger(count) || count < 0) throw new Error(`skip: count must be an integer >= 0, got ${count}`);
+    const input = this.source;
+    return new Dataset(function* () {
+      let n = 0;
+      for (const e of iterable(input)) if (n++ >= count) yield e;
+    }, this.elementSpec);
+  }
+
+  /** Accepted for TF code; the pipeline runs on the calling thread, between Session runs. */
+  prefetch(_bufferSize: number): Dataset {
+    return this;
+  }
+
+  /**
+   * The elements as host tensors. Each element's tensors are disposed when the next one is
+   * requested (loops stay at constant memory); copy what you need to keep.
+   *
+   *   for (const { x, y } of ds) await sess.run(train, { x, y });
+   */
+  *[Symbol.iterator](): Generator<Structure<Tensor>> {
+    let prev: Tensor[] = [];
+    try {
+      for (const e of iterable(this.source)) {
+        for (const t of prev) t.dispose();
+        const out = mapStructure(e, isPart, partTensor);
+        prev = leaves(out, isTensor);
+        yield out;
+      }
+    } finally {
+      for (const t of prev) t.dispose();
+    }
+  }
+
+  /** @internal a fresh pass over the pipeline. */
+  elements(): Iterator<Structure<Part>> {
+    return this.source();
+  }
+
+  /** An iterator that goes through the dataset once; its getNext() tensors are fed by the Session. */
+  makeOneShotIterator(): OneShotIterator {
+    return new OneShotIterator(this);
+  }
+
+  /** Like makeOneShotIterator, restarted by running its `initializer` op. */
+  makeInitializableIterator(): InitializableIterator {
+    return new InitializableIterator(this);
+  }
+}
+
+function iterable<T>(make: () => Iterator<T>): Iterable<T> {
+  return { [Symbol.iterator]: make };
+}
+
+function positiveInt(v: number, op: string, what: string): void {
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`${op}: ${what} must be a positive integer, got ${v}`);
+}
+
+/** Stacks same-shaped parts along a new leading dimension. */
+function stack(parts: Part[]): Part {
+  const first = parts[0];
+  const per = first.data.length;
+  const data = typedArrayFor(first.dtype, per * parts.length);
+  parts.forEach((p, i) => {
+    if (p.data.length !== per || p.shape.length !== first.shape.length || p.shape.some((d, k) => d !== first.shape[k])) {
+      throw new Error(`batch: cannot stack elements of shapes ${shapeString(first.shape)} and ${shapeString(p.shape)}`);
+    }
+    data.set(p.data, i * per);
+  });
+  return { data, shape: [parts.length, ...first.shape], dtype: first.dtype };
+}
