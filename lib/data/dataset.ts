@@ -39,9 +39,9 @@ export function mapStructure<A, B>(s: Structure<A>, isLeaf: (x: unknown) => x is
   if (Array.isArray(s)) return s.map(fn);
   return Object.fromEntries(Object.entries(s).map(([k, v], i) => [k, fn(v, i)]));
 }
-const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
-const isPart = (x: unknown): x is Part => typeof x === 'object' && x !== null && 'data' in x && 'dtype' in x;
-const isSpec = (x: unknown): x is PartSpec => typeof x === 'object' && x !== null && 'dtype' in x && 'shape' in x && !('data' in x);
+export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+export const isPart = (x: unknown): x is Part => typeof x === 'object' && x !== null && 'data' in x && 'dtype' in x;
+export const isSpec = (x: unknown): x is PartSpec => typeof x === 'object' && x !== null && 'dtype' in x && 'shape' in x && !('data' in x);
 
 /** A host tensor holding `part`'s values. */
 export function partTensor(part: Part): Tensor {

@@ -11,9 +11,9 @@
 import { noOp } from '../graph/control.js';
 import type { Graph, Operation } from '../graph/graph.js';
 import { getDefaultGraph, placeholder } from '../graph/graph.js';
-import { Tensor } from '../tensor.js';
-import type { Dataset, Part, PartSpec, Structure } from './dataset.js';
-import { leaves, mapStructure, partTensor } from './dataset.js';
+import type { Tensor } from '../tensor.js';
+import type { Dataset, Part, Structure } from './dataset.js';
+import { isPart, isSpec, isTensor, leaves, mapStructure, partTensor } from './dataset.js';
 
 /** tf.errors.OutOfRangeError: an iterator has no more elements. */
 export class OutOfRangeError extends Error {
@@ -22,9 +22,6 @@ export class OutOfRangeError extends Error {
     this.name = 'OutOfRangeError';
   }
 }
-
-const isSpec = (x: unknown): x is PartSpec => typeof x === 'object' && x !== null && 'dtype' in x && 'shape' in x;
-const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
 
 // The iterator behind each getNext placeholder and each initializer op (per graph, by op).
 const iteratorOfPlaceholder = new WeakMap<Operation, DatasetIterator>();
@@ -72,7 +69,7 @@ export abstract class DatasetIterator {
       this.exhausted = true;
       throw new OutOfRangeError(`OutOfRangeError: End of sequence (${this.describe()})`);
     }
-    return leaves(r.value, (x): x is Part => typeof x === 'object' && x !== null && 'data' in x);
+    return leaves(r.value, isPart);
   }
 
   /** @internal */
@@ -115,13 +112,12 @@ export class InitializableIterator extends DatasetIterator {
 }
 
 /**
- * @internal For a Session.run of `tensors` and `targets` given `fed` tensors: restarts the
+ * @internal For a Session.run of `targets` (and tensors) given `fed` tensors: restarts the
  * iterators whose initializer is a target, then pulls one element from every iterator the run
- * needs and returns the feeds for their placeholders (new host tensors, also pushed onto
- * `converted` for the caller to dispose). `needed` caches which iterators a fetch set needs.
+ * needs (`needed`, iteratorsNeeded cached by the Session) and returns the feeds for their
+ * placeholders (new host tensors, also pushed onto `converted` for the caller to dispose).
  */
 export function iteratorFeeds(
-  tensors: Tensor[],
   targets: Operation[],
   fed: Set<number>,
   needed: () => DatasetIterator[],

@@ -198,7 +198,7 @@ export class Session {
       if (!its) this.iteratorsByFetches.set(fetchKey, (its = iteratorsNeeded(tensors, targets, fed)));
       return its;
     };
-    for (const [p, value] of iteratorFeeds(tensors, targets, fed, needed, converted)) feedPairs.push([p, feedHandle(p, value, converted)]);
+    for (const [p, value] of iteratorFeeds(targets, fed, needed, converted)) feedPairs.push([p, feedHandle(p, value, converted)]);
     feedPairs.sort((a, b) => a[0].id - b[0].id);
     const key = `${tensors.map((t) => t.id).join(',')}|${targets.map((o) => o.id).join(',')}|${feedPairs.map(([t]) => t.id).join(',')}`;
     let plan = this.plans.get(key);
