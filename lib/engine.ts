@@ -25,6 +25,16 @@ export function disableEagerExecution(): void {
 export function executingEagerly(): boolean {
   return eager;
 }
+/** @internal fn run in eager mode whatever the current mode (tf.data's map functions). */
+export function eagerly<T>(fn: () => T): T {
+  const was = eager;
+  eager = true;
+  try {
+    return fn();
+  } finally {
+    eager = was;
+  }
+}
 /** Makes graph-mode constants; installed by graph/graph.ts. */
 let constantBuilder: ((value: Tensor, name?: string) => Tensor) | null = null;
 

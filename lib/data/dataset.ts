@@ -8,6 +8,7 @@
  */
 import type { DType, TypedArray } from '../dtype.js';
 import { shapeString, typedArrayFor } from '../dtype.js';
+import { eagerly, tidy } from '../engine.js';
 import { seededRandom } from '../host_random.js';
 import { native } from '../native.js';
 import { hostShuffleSeed } from '../ops/random.js';
@@ -51,12 +52,18 @@ export function partTensor(part: Part): Tensor {
 type Source = () => Iterator<Structure<Part>>;
 
 export class Dataset {
-  /** @internal */
+  private spec: Structure<PartSpec> | null = null;
+
+  /** @internal `spec` may be a function: map's spec is known only once an element went through. */
   constructor(
     private readonly source: Source,
-    /** The structure, dtypes and shapes of the elements. */
-    readonly elementSpec: Structure<PartSpec>,
+    private readonly specOf: Structure<PartSpec> | (() => Structure<PartSpec>),
   ) {}
+
+  /** The structure, dtypes and shapes of the elements (shape null where it varies). */
+  get elementSpec(): Structure<PartSpec> {
+    return (this.spec ??= typeof this.specOf === 'function' ? this.specOf() : this.specOf);
+  }
 
   /**
    * One element per row (dimension 0) of `tensors`: a host tensor, or an array or record of them
@@ -126,7 +133,7 @@ export class Dataset {
         }
         yield pick;
       }
-    }, this.elementSpec);
+    }, () => this.elementSpec);
   }
 
   /**
@@ -136,11 +143,11 @@ export class Dataset {
   batch(batchSize: number, opts: { dropRemainder?: boolean } = {}): Dataset {
     positiveInt(batchSize, 'batch', 'batchSize');
     const input = this.source;
-    const structure = this.elementSpec;
-    const spec = mapStructure(structure, isSpec, (s): PartSpec => ({ dtype: s.dtype, shape: [opts.dropRemainder ? batchSize : null, ...s.shape] }));
+    const structure = () => this.elementSpec;
+    const spec = () => mapStructure(structure(), isSpec, (s): PartSpec => ({ dtype: s.dtype, shape: [opts.dropRemainder ? batchSize : null, ...s.shape] }));
     return new Dataset(function* () {
       let group: Structure<Part>[] = [];
-      const flush = () => mapStructure(structure, isSpec, (_, i) => stack(group.map((e) => leaves(e, isPart)[i])));
+      const flush = () => mapStructure(structure(), isSpec, (_, i) => stack(group.map((e) => leaves(e, isPart)[i])));
       for (const e of iterable(input)) {
         group.push(e);
         if (group.length === batchSize) {
@@ -165,7 +172,7 @@ export class Dataset {
         }
         if (!any) return;   // an empty dataset repeated forever is still empty
       }
-    }, this.elementSpec);
+    }, () => this.elementSpec);
   }
 
   /** The first `count` elements (all when count is -1). */
@@ -179,7 +186,7 @@ export class Dataset {
         yield e;
         if (++n === count) return;
       }
-    }, this.elementSpec);
+    }, () => this.elementSpec);
   }
 
   /** All but the first `count` elements. */
@@ -189,7 +196,40 @@ export class Dataset {
     return new Dataset(function* () {
       let n = 0;
       for (const e of iterable(input)) if (n++ >= count) yield e;
-    }, this.elementSpec);
+    }, () => this.elementSpec);
+  }
+
+  /**
+   * Applies `fn` to every element: it gets the element as host tensors, eagerly (tf ops run at
+   * once, whatever the mode), and returns a tensor, or an array or record of tensors. The new
+   * elements' spec comes from the first element. Tensors made inside fn are disposed after it.
+   *
+   *   ds.map(({ x, y }) => ({ x: tf.div(tf.sub(x, mean), std), y }));
+   */
+  map(fn: (element: Structure<Tensor>) => Structure<Tensor>): Dataset {
+    if (typeof fn !== 'function') throw new Error('map: expected a function');
+    const input = this.source;
+    const apply = (e: Structure<Part>): Structure<Part> =>
+      eagerly(() =>
+        tidy(() => {
+          const out = fn(mapStructure(e, isPart, partTensor));
+          const list = out !== null && typeof out === 'object' ? leaves(out, isTensor) : [];
+          if (list.length === 0 || !list.every(isTensor)) {
+            throw new Error('map: the function must return a tensor, or an array or record of tensors');
+          }
+          return mapStructure(out, isTensor, (t): Part => ({ data: (t.dataSync() as TypedArray).slice(), shape: t.shape as number[], dtype: t.dtype }));
+        }),
+      );
+    return new Dataset(
+      function* () {
+        for (const e of iterable(input)) yield apply(e);
+      },
+      () => {
+        const first = input().next();
+        if (first.done) throw new Error('map: the element spec of an empty dataset is unknown');
+        return mapStructure(apply(first.value), isPart, (p): PartSpec => ({ dtype: p.dtype, shape: p.shape }));
+      },
+    );
   }
 
   /** Accepted for TF code; the pipeline runs on the calling thread, between Session runs. */

@@ -64,6 +64,24 @@ describe('Dataset pipeline (host side)', () => {
     tf.setRandomSeed(null);
   });
 
+  it('map runs a function on each element, eagerly even in graph mode, and takes its spec from the first', () => {
+    inGraph(() => {
+      const ds = tf.data.Dataset.fromTensorSlices({ x: rows(3), y: ids(3) })
+        .map((e) => {
+          const { x, y } = e as { x: tf.Tensor; y: tf.Tensor };
+          return [tf.reshape(tf.mul(x, 2), [1, 2]), tf.add(y, 100)];
+        })
+        .batch(2);
+      expect(ds.elementSpec).toEqual([{ dtype: 'float32', shape: [null, 1, 2] }, { dtype: 'int32', shape: [null] }]);
+      const got: unknown[] = [];
+      for (const e of ds) got.push((e as tf.Tensor[]).map((t) => t.arraySync()));
+      expect(got).toEqual([[[[[0, 0]], [[2, 20]]], [100, 101]], [[[[4, 40]]], [102]]]);
+      expect(tf.getDefaultGraph().getOperations()).toEqual([]);   // nothing was added to the graph
+      expect(() => [...tf.data.Dataset.fromTensorSlices(ids(2)).map(() => 3 as unknown as tf.Tensor)]).toThrow(/map: the function must return a tensor/);
+      expect(() => tf.data.Dataset.fromTensorSlices(ids(2)).take(0).map((e) => e).elementSpec).toThrow(/element spec of an empty dataset is unknown/);
+    });
+  });
+
   it('iterating disposes the previous element', () => {
     const seen: tf.Tensor[] = [];
     for (const e of tf.data.Dataset.fromTensorSlices(ids(3))) seen.push(e as tf.Tensor);
@@ -111,6 +129,16 @@ describe('Dataset iterators in graph mode (the Session feeds getNext)', () => {
       // Feeding the placeholder yourself takes no element (and works after the end).
       const fed = await sess.run(total, new Map([[x, [[1, 1]]]]));
       expect(fed.item()).toBe(2);
+    });
+  });
+
+  it('a mapped dataset feeds its iterator like any other', async () => {
+    await inGraph(async (g) => {
+      const ds = tf.data.Dataset.fromTensorSlices(ids(4)).map((y) => tf.oneHot(y as tf.Tensor, 4)).batch(4);
+      const next = ds.makeOneShotIterator().getNext() as tf.Tensor;
+      expect([next.dtype, next.shape]).toEqual(['float32', [null, 4]]);
+      const sess = new tf.Session({ graph: g });
+      expect((await sess.run(tf.argmax(next, 1))).arraySync()).toEqual([0, 1, 2, 3]);
     });
   });
 
