@@ -94,6 +94,43 @@ describe('fit', () => {
   });
 });
 
+describe('fit on a tf.data Dataset', () => {
+  const datasetOf = (n: number, seed: number) => {
+    const { x, oneHot } = blobs(n, seed);
+    return tf.data.Dataset.fromTensorSlices([tensorOf(x.data, 'float32', x.shape), tensorOf(oneHot.data, 'float32', oneHot.shape)]);
+  };
+
+  it('trains from [x, y] elements, stepsPerEpoch batches per epoch, with validation data', async () => {
+    tf.setRandomSeed(7);
+    const ds = datasetOf(150, 1).shuffle(150).batch(16).repeat();
+    const model = classifier('categoricalCrossentropy', ['acc']);
+    const { x: vx, oneHot: vy } = blobs(60, 2);
+    const seen: number[] = [];
+    const count = new (class extends tf.keras.callbacks.Callback {
+      override onBatchEnd(_b: number, logs: Record<string, number>) {
+        seen.push(logs.size);
+      }
+    })();
+    const history = await model.fit(ds, { epochs: 12, stepsPerEpoch: 10, validationData: [vx, vy], callbacks: [count], ...quiet });
+    expect(history.epoch).toEqual([...Array(12).keys()]);
+    expect(seen.length).toBe(120);
+    // One pass across epochs: 150 examples are 9 batches of 16 and one of 6, then it repeats.
+    expect(seen.slice(0, 11)).toEqual([16, 16, 16, 16, 16, 16, 16, 16, 16, 6, 16]);
+    expect(history.history.loss[11]).toBeLessThan(history.history.loss[0] / 4);
+    expect(history.history.val_acc[11]).toBeGreaterThan(0.95);
+  });
+
+  it('stops with a warning when the dataset runs out, and rejects what it cannot use', async () => {
+    const model = classifier('categoricalCrossentropy');
+    const history = await model.fit(datasetOf(30, 1).batch(10), { epochs: 3, stepsPerEpoch: 2, ...quiet });
+    expect(history.epoch).toEqual([0, 1]);   // 3 batches: the second epoch ends early
+    await expect(model.fit(datasetOf(30, 1).batch(10), { epochs: 1, ...quiet })).rejects.toThrow(/fitting a Dataset needs stepsPerEpoch/);
+    await expect(model.fit(datasetOf(30, 1).batch(10), { stepsPerEpoch: 1, validationSplit: 0.1, ...quiet })).rejects.toThrow(/validationSplit cannot split a Dataset/);
+    const xOnly = tf.data.Dataset.fromTensorSlices(tensorOf(new Float32Array(20), 'float32', [10, 2])).batch(5);
+    await expect(model.fit(xOnly, { stepsPerEpoch: 1, ...quiet })).rejects.toThrow(/each element of the Dataset must be an array \[inputs…, targets…\] of 2 tensors/);
+  });
+});
+
 describe('losses and metrics by name (values against references)', () => {
   /** An identity model: evaluate(pred, target) is the loss of pred against target. */
   type LossId = tf.keras.losses.LossIdentifier;

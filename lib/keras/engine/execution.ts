@@ -7,9 +7,10 @@ import type { History } from '../callbacks/callback.js';
 import { Progbar } from '../callbacks/progbar.js';
 import { native } from '../../native.js';
 import { Tensor } from '../../tensor.js';
+import { Dataset } from '../../data/dataset.js';
 import type { HostArray, ModelData } from './data.js';
 import type { EvaluateArgs, FitArgs } from './fit_loop.js';
-import { fitLoop } from './fit_loop.js';
+import { checkedDatasetSource, fitLoop } from './fit_loop.js';
 import { predictLoop, testLoop } from './loops.js';
 import type { Model } from './model.js';
 import type { Split } from './standardize.js';
@@ -34,24 +35,29 @@ function trainingData(
 
 export async function fitModel(
   model: Model,
-  x: ModelData,
-  y: ModelData,
+  x: ModelData | Dataset,
+  y: ModelData | undefined,
   args: FitArgs,
 ): Promise<History> {
-  let train = trainingData(model, x, y, 'fit', true);
-  let val: Split | null = null;
-  if (args.validationData) {
-    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
-      throw new Error(
-        'fit: validationData must be [xVal, yVal] (sample weights are not supported)',
-      );
-    }
-    const [vx, vy] = args.validationData as [ModelData, ModelData];
-    val = trainingData(model, vx, vy, 'fit (validationData)', true);
-  } else if (args.validationSplit) {
-    ({ train, val } = validationSplit(train, args.validationSplit));
+  if (x instanceof Dataset) {
+    const source = checkedDatasetSource(model, x, args);
+    return fitLoop(model, source, validationData(model, args), args);
   }
-  return fitLoop(model, { ins: train.ins, targets: train.targets, val }, args);
+  if (y === undefined) throw new Error('fit: y (the targets) is missing; only a Dataset carries its own targets');
+  let train = trainingData(model, x, y, 'fit', true);
+  let val = validationData(model, args);
+  if (!val && args.validationSplit) ({ train, val } = validationSplit(train, args.validationSplit));
+  return fitLoop(model, train, val, args);
+}
+
+/** fit's validationData, checked against the model (null without). */
+function validationData(model: Model, args: FitArgs): Split | null {
+  if (!args.validationData) return null;
+  if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
+    throw new Error('fit: validationData must be [xVal, yVal] (sample weights are not supported)');
+  }
+  const [vx, vy] = args.validationData as [ModelData, ModelData];
+  return trainingData(model, vx, vy, 'fit (validationData)', true);
 }
 
 export async function evaluateModel(

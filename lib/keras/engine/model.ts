@@ -15,6 +15,7 @@ import type { Operation } from '../../graph/graph.js';
 import type { Session } from '../../graph/session.js';
 import type { Variable } from '../../graph/variables.js';
 import type { Tensor } from '../../tensor.js';
+import { Dataset } from '../../data/dataset.js';
 import { checkGraphMode, getSession, getValue, initializeVariables, setValue } from '../backend.js';
 import type { History } from '../callbacks/callback.js';
 import type { KerasOptimizer } from '../optimizers/index.js';
@@ -276,8 +277,12 @@ export class Model extends Layer {
    *   const h = await model.fit(xs, ys, { epochs: 5, batchSize: 50, validationSplit: 0.1 });
    *   h.history.loss   // [0.61, 0.42, …]
    */
-  async fit(x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
-    return fitModel(this, x, y, args);
+  async fit(x: ModelData, y: ModelData, args?: FitArgs): Promise<History>;
+  /** Trains on a tf.data Dataset of [inputs…, targets…] elements, stepsPerEpoch batches per epoch. */
+  async fit(dataset: Dataset, args: FitArgs): Promise<History>;
+  async fit(x: ModelData | Dataset, y?: ModelData | FitArgs, args: FitArgs = {}): Promise<History> {
+    if (x instanceof Dataset) return fitModel(this, x, undefined, (y as FitArgs | undefined) ?? {});
+    return fitModel(this, x, y as ModelData, args);
   }
 
   /**
