@@ -104,7 +104,7 @@ describe('op names (name=)', () => {
       const [byName, direct] = await sess.run([g.getTensorByName('features:0'), y], { x: xs });
       expect(byName.shape).toEqual([1, 4, 4, 3]);
       expect(Array.from(byName.dataSync())).toEqual(Array.from(direct.dataSync()));
-      expect(Array.from(byName.dataSync()).some((v) => v > 0)).toBe(true);
+      expect(Array.from(byName.dataSync() as Float32Array).some((v) => v > 0)).toBe(true);
       expect(g.getOperationByName('filter').type).toBe('random_normal');
     });
   });

@@ -28,7 +28,7 @@ describe('second order through a conv net (gradient penalty)', () => {
       // A Float64Array feed fills its placeholder's shape.
       const feeds = (v: Record<string, Float64Array>) => ({ x: v.x, f: v.f, b: v.b, w: v.w });
       const sess = new tf.Session({ graph: g });
-      const analytic = (await sess.run(grads as tf.Tensor[], feeds(values))).map((t) => t.dataSync());
+      const analytic = ((await sess.run(grads as tf.Tensor[], feeds(values))) as tf.Tensor[]).map((t) => t.dataSync());
       const h0 = 1e-6;
       for (const [gi, k] of ['f', 'b', 'w'].entries()) {
         for (let e = 0; e < values[k].length; e += 3) {
