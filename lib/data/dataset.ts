@@ -6,8 +6,10 @@
  * TF 1.x does (lib/data/iterator.ts). Elements stay typed arrays inside the pipeline; tensors are
  * made only when an element leaves it.
  */
+import type { TensorLike } from '../convert.js';
+import { hostTensor } from '../convert.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { shapeString, typedArrayFor } from '../dtype.js';
+import { isDType, shapeString, typedArrayFor } from '../dtype.js';
 import { eagerly, tidy } from '../engine.js';
 import { seededRandom } from '../host_random.js';
 import { native } from '../native.js';
@@ -95,6 +97,30 @@ export class Dataset {
         });
       }
     }, spec);
+  }
+
+  /**
+   * Elements from a generator function (TF's from_generator): `generator()` is called for each
+   * pass and yields elements with `elementSpec`'s structure, each component a Tensor or a
+   * JavaScript value (a number, nested arrays, a TypedArray), converted to the spec's dtype and
+   * checked against its shape (null: any size). For data read lazily, e.g. from files.
+   *
+   *   const ds = tf.data.Dataset.fromGenerator(function* () { for (const r of records) yield [r.features, r.label]; },
+   *     [{ dtype: 'float32', shape: [4] }, { dtype: 'int32', shape: [] }]);
+   */
+  static fromGenerator(generator: () => Iterable<Structure<Tensor | TensorLike>>, elementSpec: Structure<PartSpec>): Dataset {
+    if (typeof generator !== 'function') throw new Error('fromGenerator: expected a function that returns an iterable');
+    const specs = leaves(elementSpec, isSpec);
+    if (specs.length === 0 || !specs.every(isSpec) || specs.some((s) => !isDType(s.dtype) || !Array.isArray(s.shape))) {
+      throw new Error('fromGenerator: elementSpec must be { dtype, shape }, or an array or record of them');
+    }
+    return new Dataset(function* () {
+      let n = 0;
+      for (const element of generator()) {
+        const what = `fromGenerator: element ${n++}`;
+        yield mapStructure(elementSpec, isSpec, (s, i) => toPart(componentOf(element, elementSpec, i, what), s, `${what}, component ${i}`));
+      }
+    }, elementSpec);
   }
 
   /**
@@ -271,6 +297,37 @@ export class Dataset {
   makeInitializableIterator(): InitializableIterator {
     return new InitializableIterator(this);
   }
+}
+
+/** Component i of a generator's element, which must have the structure of `spec`. */
+function componentOf(element: unknown, spec: Structure<PartSpec>, i: number, what: string): unknown {
+  if (isSpec(spec)) return element;
+  if (Array.isArray(spec)) {
+    if (!Array.isArray(element) || element.length !== spec.length) throw new Error(`${what}: expected an array of ${spec.length} components`);
+    return element[i];
+  }
+  const key = Object.keys(spec)[i];
+  if (element === null || typeof element !== 'object' || !(key in element)) throw new Error(`${what}: expected a record with key '${key}'`);
+  return (element as Record<string, unknown>)[key];
+}
+
+/** A component value as a part of `spec`'s dtype, its shape checked against the spec's. */
+function toPart(value: unknown, spec: PartSpec, what: string): Part {
+  let t: Tensor;
+  if (value instanceof Tensor) {
+    if (value.dtype !== spec.dtype) throw new Error(`${what}: expected ${spec.dtype}, got a tensor of ${value.dtype}`);
+    t = value;
+  } else {
+    const known = spec.shape.every((d) => d !== null);
+    t = hostTensor(value as TensorLike, spec.dtype, ArrayBuffer.isView(value) && known ? (spec.shape as number[]) : undefined, what);
+  }
+  const shape = t.shape as number[];
+  if (shape.length !== spec.shape.length || spec.shape.some((d, k) => d !== null && d !== shape[k])) {
+    throw new Error(`${what}: shape ${shapeString(shape)} does not match the spec's ${shapeString(spec.shape)}`);
+  }
+  const part = { data: t.dataSync() as TypedArray, shape, dtype: t.dtype };
+  if (t !== value) t.dispose();
+  return part;
 }
 
 function iterable<T>(make: () => Iterator<T>): Iterable<T> {

@@ -82,6 +82,30 @@ describe('Dataset pipeline (host side)', () => {
     });
   });
 
+  it('fromGenerator converts each yielded element to the spec and checks it; a new pass calls the generator again', () => {
+    let calls = 0;
+    const gen = function* () {
+      calls++;
+      for (let i = 0; i < 3; i++) yield { x: [i, i / 2], y: i, z: new Float32Array([i, i, i, i]) };
+    };
+    const spec = { x: { dtype: 'float32', shape: [2] }, y: { dtype: 'int32', shape: [] }, z: { dtype: 'float32', shape: [2, 2] } } as const;
+    const ds = tf.data.Dataset.fromGenerator(gen, spec as unknown as tf.Structure<tf.PartSpec>).batch(2);
+    expect(collect(ds)).toEqual([
+      { x: [[0, 0], [1, 0.5]], y: [0, 1], z: [[[0, 0], [0, 0]], [[1, 1], [1, 1]]] },
+      { x: [[2, 1]], y: [2], z: [[[2, 2], [2, 2]]] },
+    ]);
+    collect(ds);
+    expect(calls).toBe(2);
+    const varying = tf.data.Dataset.fromGenerator(function* () { yield [1, 2, 3]; yield [4]; }, { dtype: 'int32', shape: [null] });
+    expect(collect(varying)).toEqual([[1, 2, 3], [4]]);
+    const bad = (spec: tf.Structure<tf.PartSpec>, value: unknown) => () => collect(tf.data.Dataset.fromGenerator(function* () { yield value as number; }, spec));
+    expect(bad({ dtype: 'float32', shape: [3] }, [1, 2])).toThrow(/fromGenerator: element 0, component 0: shape \[2\] does not match the spec's \[3\]/);
+    expect(bad([{ dtype: 'float32', shape: [] }, { dtype: 'float32', shape: [] }], [1])).toThrow(/element 0: expected an array of 2 components/);
+    expect(bad({ a: { dtype: 'float32', shape: [] } }, { b: 1 })).toThrow(/element 0: expected a record with key 'a'/);
+    expect(bad({ dtype: 'float32', shape: [1] }, ids(1))).toThrow(/element 0, component 0: expected float32, got a tensor of int32/);
+    expect(() => tf.data.Dataset.fromGenerator(gen, { dtype: 'float16', shape: [] } as unknown as tf.PartSpec)).toThrow(/elementSpec must be \{ dtype, shape \}/);
+  });
+
   it('iterating disposes the previous element', () => {
     const seen: tf.Tensor[] = [];
     for (const e of tf.data.Dataset.fromTensorSlices(ids(3))) seen.push(e as tf.Tensor);
