@@ -120,6 +120,19 @@ describe('fit on a tf.data Dataset', () => {
     expect(history.history.val_acc[11]).toBeGreaterThan(0.95);
   });
 
+  it('evaluate runs over a Dataset to its end, or for `steps` batches, weighting batches by size', async () => {
+    tf.setRandomSeed(3);
+    const model = classifier('categoricalCrossentropy', ['acc']);
+    const { x, oneHot } = blobs(50, 4);
+    const onArrays = (await model.evaluate(x, oneHot, { batchSize: 50, ...quiet })) as number[];
+    const onDataset = (await model.evaluate(datasetOf(50, 4).batch(16), quiet)) as number[];
+    expectClose(onDataset, onArrays, { atol: 1e-6, rtol: 1e-5 });
+    const firstBatch = (await model.evaluate(datasetOf(50, 4).batch(16), { steps: 1, ...quiet })) as number[];
+    const { x: x16, oneHot: y16 } = { x: { data: x.data.slice(0, 32), shape: [16, 2] }, oneHot: { data: oneHot.data.slice(0, 48), shape: [16, 3] } };
+    expectClose(firstBatch, (await model.evaluate(x16, y16, { batchSize: 16, ...quiet })) as number[], { atol: 1e-6, rtol: 1e-5 });
+    await expect(model.evaluate(datasetOf(50, 4).batch(16), { steps: 0, ...quiet })).rejects.toThrow(/evaluate: steps must be a positive integer/);
+  });
+
   it('stops with a warning when the dataset runs out, and rejects what it cannot use', async () => {
     const model = classifier('categoricalCrossentropy');
     const history = await model.fit(datasetOf(30, 1).batch(10), { epochs: 3, stepsPerEpoch: 2, ...quiet });

@@ -10,8 +10,8 @@ import { Tensor } from '../../tensor.js';
 import { Dataset } from '../../data/dataset.js';
 import type { HostArray, ModelData } from './data.js';
 import type { EvaluateArgs, FitArgs } from './fit_loop.js';
-import { checkedDatasetSource, fitLoop } from './fit_loop.js';
-import { predictLoop, testLoop } from './loops.js';
+import { fitDatasetSource, fitLoop } from './fit_loop.js';
+import { arraySource, datasetSource, predictLoop, testLoop } from './loops.js';
 import type { Model } from './model.js';
 import type { Split } from './standardize.js';
 import {
@@ -40,7 +40,7 @@ export async function fitModel(
   args: FitArgs,
 ): Promise<History> {
   if (x instanceof Dataset) {
-    const source = checkedDatasetSource(model, x, args);
+    const source = fitDatasetSource(model, x, args);
     return fitLoop(model, source, validationData(model, args), args);
   }
   if (y === undefined) throw new Error('fit: y (the targets) is missing; only a Dataset carries its own targets');
@@ -62,16 +62,24 @@ function validationData(model: Model, args: FitArgs): Split | null {
 
 export async function evaluateModel(
   model: Model,
-  x: ModelData,
-  y: ModelData,
+  x: ModelData | Dataset,
+  y: ModelData | undefined,
   args: EvaluateArgs,
 ): Promise<number[]> {
+  if (x instanceof Dataset) {
+    const steps = args.steps ?? null;
+    if (steps !== null && (!Number.isInteger(steps) || steps <= 0)) throw new Error(`evaluate: steps must be a positive integer, got ${steps}`);
+    const { sess, tg, placeholders } = model.trainingState(false);
+    const bar = (args.verbose ?? 1) && steps !== null ? new Progbar({ target: steps }) : null;
+    return testLoop(sess, tg.fetches, datasetSource(placeholders, x, steps, 'evaluate'), bar);
+  }
+  if (y === undefined) throw new Error('evaluate: y (the targets) is missing; only a Dataset carries its own targets');
   const { ins, targets } = trainingData(model, x, y, 'evaluate', false);
   const { sess, tg, placeholders } = model.trainingState(false);
   const batchSize = checkBatchSize(args.batchSize, 'evaluate');
-  const steps = Math.ceil(ins[0].shape[0] / batchSize);
-  const bar = args.verbose ?? 1 ? new Progbar({ target: steps }) : null;
-  return testLoop(sess, tg.fetches, placeholders, [...ins, ...targets], batchSize, bar);
+  const batches = arraySource(placeholders, [...ins, ...targets], batchSize, false);
+  const bar = args.verbose ?? 1 ? new Progbar({ target: batches.steps! }) : null;
+  return testLoop(sess, tg.fetches, batches, bar);
 }
 
 export async function predictModel(
@@ -101,7 +109,7 @@ export async function oneBatch(
   const { sess, tg, placeholders } = model.trainingState(train);
   const n = ins[0].shape[0];
   const arrays = [...ins, ...targets];
-  if (!train) return testLoop(sess, tg.fetches, placeholders, arrays, Math.max(1, n), null);
+  if (!train) return testLoop(sess, tg.fetches, arraySource(placeholders, arrays, Math.max(1, n), false), null);
   const owned = arrays.map(toTensor);
   const on = toTensor({ data: Uint8Array.of(1), shape: [], dtype: 'bool' });
   const feeds = new Map<Tensor, Tensor>(placeholders.map((p, i) => [p, owned[i]]));

@@ -4,18 +4,15 @@
  * after each epoch, and the History.
  */
 import { hostTensor } from '../../convert.js';
-import { permutation, seededRandom } from '../../host_random.js';
-import { hostShuffleSeed } from '../../ops/random.js';
 import type { Tensor } from '../../tensor.js';
 import { learningPhase } from '../backend.js';
 import type { CallbackLike, Logs } from '../callbacks/callback.js';
 import { CallbackList, History } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar.js';
-import type { Dataset, Part, Structure } from '../../data/dataset.js';
-import { partTensor } from '../../data/dataset.js';
-import { shapeString } from '../../dtype.js';
+import type { Dataset } from '../../data/dataset.js';
 import type { Split } from './standardize.js';
-import { Feeder, testLoop } from './loops.js';
+import type { BatchSource } from './loops.js';
+import { arraySource, datasetSource, testLoop } from './loops.js';
 import type { Model } from './model.js';
 
 export interface FitArgs {
@@ -47,80 +44,22 @@ export interface FitArgs {
 export interface EvaluateArgs {
   /** Examples per run (default 32). */
   batchSize?: number;
+  /** With a Dataset: how many of its batches (default: all, to the end of the data). */
+  steps?: number;
   /** 1 (default): a progress bar; 0: silent. */
   verbose?: 0 | 1;
 }
 
-
-/** One training step's feeds: the batch's tensors (disposed after the step) and its size. */
-interface Batch {
-  map: Map<Tensor, Tensor>;
-  owned: Tensor[];
-  size: number;
-}
-
-/** Where fit's batches come from: host arrays, sliced and reshuffled each epoch, or a Dataset. */
-interface BatchSource {
-  steps: number;
-  /** Examples per epoch, when known (not for a Dataset). */
-  samples: number | null;
-  startEpoch(): void;
-  /** Batch b of the epoch, or null when the data ran out. */
-  next(b: number, phase: [Tensor, Tensor]): Batch | null;
-}
-
-function arraySource(placeholders: Tensor[], data: Split, batchSize: number, shuffle: boolean): BatchSource {
-  const n = data.ins[0].shape[0];
-  const feeder = new Feeder(placeholders, [...data.ins, ...data.targets]);
-  const random = seededRandom(hostShuffleSeed());
-  let order: Int32Array | null = null;
-  return {
-    steps: Math.ceil(n / batchSize),
-    samples: n,
-    startEpoch: () => (order = shuffle ? permutation(n, random) : null),
-    next: (b, phase) => {
-      const [start, end] = [b * batchSize, Math.min(n, (b + 1) * batchSize)];
-      return { ...feeder.feeds(start, end, order, phase), size: end - start };
-    },
-  };
-}
-
-/** Batches of a Dataset whose elements are [inputs…, targets…]: one pass across all epochs. */
-function datasetSource(placeholders: Tensor[], dataset: Dataset, stepsPerEpoch: number): BatchSource {
-  let pass: Iterator<Structure<Part>> | null = null;
-  return {
-    steps: stepsPerEpoch,
-    samples: null,
-    startEpoch: () => {},
-    next: (_b, phase) => {
-      const r = (pass ??= dataset.elements()).next();
-      if (r.done) return null;
-      const parts = r.value as Part[];
-      const owned = parts.map(partTensor);
-      const map = new Map<Tensor, Tensor>(placeholders.map((p, i) => [p, owned[i]]));
-      map.set(phase[0], phase[1]);
-      return { map, owned, size: parts[0].shape[0] ?? 1 };
-    },
-  };
-}
-
-/** fit's batch source for a Dataset, checked against the model's inputs and targets. */
-export function checkedDatasetSource(model: Model, dataset: Dataset, args: FitArgs): BatchSource {
+/** fit's batches from a Dataset, checked against the model: stepsPerEpoch of them per epoch. */
+export function fitDatasetSource(model: Model, dataset: Dataset, args: FitArgs): BatchSource {
   const steps = args.stepsPerEpoch;
   if (steps === undefined || !Number.isInteger(steps) || steps <= 0) {
     throw new Error(`fit: fitting a Dataset needs stepsPerEpoch, a positive integer (got ${steps}), as in TF 1.x`);
   }
   if (args.validationSplit) throw new Error('fit: validationSplit cannot split a Dataset; pass validationData');
-  const { placeholders } = model.trainingState();
-  const spec = dataset.elementSpec;
-  if (!Array.isArray(spec) || spec.length !== placeholders.length) {
-    throw new Error(
-      `fit: each element of the Dataset must be an array [inputs…, targets…] of ${placeholders.length} tensors ` +
-        `(${placeholders.map((p) => `${p.dtype} ${shapeString(p.shape)}`).join(', ')})`,
-    );
-  }
-  return datasetSource(placeholders, dataset, steps);
+  return datasetSource(model.trainingState().placeholders, dataset, steps, 'fit');
 }
+
 function checkArgs(args: FitArgs): { epochs: number; batchSize: number; verbose: 0 | 1 | 2 } {
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
@@ -143,8 +82,8 @@ function checkArgs(args: FitArgs): { epochs: number; batchSize: number; verbose:
 export async function fitLoop(model: Model, data: Split | BatchSource, val: Split | null, args: FitArgs): Promise<History> {
   const { epochs, batchSize, verbose } = checkArgs(args);
   const { sess, tg, placeholders } = model.trainingState();
-  const source = 'ins' in data ? arraySource(placeholders, data, batchSize, args.shuffle ?? true) : data;
-  const steps = source.steps;
+  const source = 'ins' in data ? arraySource(placeholders, [...data.ins, ...data.targets], batchSize, args.shuffle ?? true) : data;
+  const steps = source.steps!;
   // As Keras: the user's callbacks, then History, then the progress bar.
   const history = new History();
   model.history = history;
@@ -194,8 +133,8 @@ export async function fitLoop(model: Model, data: Split | BatchSource, val: Spli
       const epochLogs: Logs = {};
       tg.names.forEach((k, i) => (epochLogs[k] = sums[i] / Math.max(1, seen)));
       if (val) {
-        const arrays = [...val.ins, ...val.targets];
-        const vals = await testLoop(sess, tg.fetches, placeholders, arrays, batchSize, null);
+        const batches = arraySource(placeholders, [...val.ins, ...val.targets], batchSize, false);
+        const vals = await testLoop(sess, tg.fetches, batches, null);
         tg.names.forEach((k, i) => (epochLogs[`val_${k}`] = vals[i]));
       }
       await cbs.call('onEpochEnd', epoch, epochLogs);

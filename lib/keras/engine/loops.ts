@@ -10,6 +10,11 @@ import type { Session } from '../../graph/session.js';
 import { native } from '../../native.js';
 import { Tensor } from '../../tensor.js';
 import type { Progbar } from '../callbacks/progbar.js';
+import type { Dataset, Part, Structure } from '../../data/dataset.js';
+import { partTensor } from '../../data/dataset.js';
+import { shapeString } from '../../dtype.js';
+import { permutation, seededRandom } from '../../host_random.js';
+import { hostShuffleSeed } from '../../ops/random.js';
 import type { HostArray } from './data.js';
 import { BatchSlicer } from './data.js';
 
@@ -31,32 +36,88 @@ export class Feeder {
   }
 }
 
-/** Runs the scalar `fetches` over all rows in batches; returns their means over examples. */
-export async function testLoop(
-  sess: Session,
-  fetches: Tensor[],
-  placeholders: Tensor[],
-  arrays: HostArray[],
-  batchSize: number,
-  bar: Progbar | null,
-): Promise<number[]> {
+/** One step's feeds: the batch's tensors (disposed after the step) and its size. */
+export interface Batch {
+  map: Map<Tensor, Tensor>;
+  owned: Tensor[];
+  size: number;
+}
+
+/** Where a loop's batches come from: host arrays (sliced, reshuffled per epoch) or a Dataset. */
+export interface BatchSource {
+  /** Batches per epoch; null: until the data ends. */
+  steps: number | null;
+  /** Examples per epoch, when known (not for a Dataset). */
+  samples: number | null;
+  startEpoch(): void;
+  /** Batch b of the epoch (`extra` fed too: the learning phase), or null when the data ran out. */
+  next(b: number, extra?: [Tensor, Tensor]): Batch | null;
+}
+
+/** Batches of `batchSize` rows of the arrays, fed to the placeholders in order. */
+export function arraySource(placeholders: Tensor[], arrays: HostArray[], batchSize: number, shuffle: boolean): BatchSource {
   const n = arrays[0].shape[0];
   const feeder = new Feeder(placeholders, arrays);
+  const random = shuffle ? seededRandom(hostShuffleSeed()) : null;
+  let order: Int32Array | null = null;
+  return {
+    steps: Math.ceil(n / batchSize),
+    samples: n,
+    startEpoch: () => (order = random ? permutation(n, random) : null),
+    next: (b, extra) => {
+      const [start, end] = [b * batchSize, Math.min(n, (b + 1) * batchSize)];
+      return { ...feeder.feeds(start, end, order, extra), size: end - start };
+    },
+  };
+}
+
+/**
+ * The elements of a Dataset, each an array [inputs…, targets…] matching the placeholders, from
+ * one pass that continues across epochs (fit's stepsPerEpoch), `steps` per epoch (null: all).
+ */
+export function datasetSource(placeholders: Tensor[], dataset: Dataset, steps: number | null, what: string): BatchSource {
+  const spec = dataset.elementSpec;
+  if (!Array.isArray(spec) || spec.length !== placeholders.length) {
+    throw new Error(
+      `${what}: each element of the Dataset must be an array [inputs…, targets…] of ${placeholders.length} tensors ` +
+        `(${placeholders.map((p) => `${p.dtype} ${shapeString(p.shape)}`).join(', ')})`,
+    );
+  }
+  let pass: Iterator<Structure<Part>> | null = null;
+  return {
+    steps,
+    samples: null,
+    startEpoch: () => {},
+    next: (_b, extra) => {
+      const r = (pass ??= dataset.elements()).next();
+      if (r.done) return null;
+      const parts = r.value as Part[];
+      const owned = parts.map(partTensor);
+      const map = new Map<Tensor, Tensor>(placeholders.map((p, i) => [p, owned[i]]));
+      if (extra) map.set(extra[0], extra[1]);
+      return { map, owned, size: parts[0].shape[0] ?? 1 };
+    },
+  };
+}
+
+/** Runs the scalar `fetches` over the source's batches; returns their means over examples. */
+export async function testLoop(sess: Session, fetches: Tensor[], source: BatchSource, bar: Progbar | null): Promise<number[]> {
   const sums = new Float64Array(fetches.length);
-  const steps = Math.ceil(n / batchSize);
-  for (let b = 0; b < steps; b++) {
-    const start = b * batchSize;
-    const end = Math.min(n, start + batchSize);
-    const { map, owned } = feeder.feeds(start, end, null);
-    const out = (await sess.run(fetches, map)) as Tensor[];
+  let seen = 0;
+  source.startEpoch();
+  for (let b = 0; source.steps === null || b < source.steps; b++) {
+    const batch = source.next(b);
+    if (!batch) break;
+    const out = (await sess.run(fetches, batch.map)) as Tensor[];
     out.forEach((t, i) => {
-      sums[i] += (t.dataSync()[0] as number) * (end - start);
+      sums[i] += (t.dataSync()[0] as number) * batch.size;
       t.dispose();
     });
-    for (const t of owned) t.dispose();
+    for (const t of batch.owned) t.dispose();
+    seen += batch.size;
     bar?.update(b + 1);
   }
-  return Array.from(sums, (s) => s / n);
+  return Array.from(sums, (s) => s / Math.max(1, seen));
 }
 
 /** Runs `outputs` over all rows in batches, into one host tensor per output. */

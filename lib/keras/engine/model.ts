@@ -289,8 +289,12 @@ export class Model extends Layer {
    * Loss (and metrics) on (x, y) in inference mode: a number, or [loss, ...metrics] when the
    * model has metrics.
    */
-  async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<number | number[]> {
-    return oneOrList(await evaluateModel(this, x, y, args));
+  async evaluate(x: ModelData, y: ModelData, args?: EvaluateArgs): Promise<number | number[]>;
+  /** Loss (and metrics) over a tf.data Dataset of [inputs…, targets…] elements. */
+  async evaluate(dataset: Dataset, args?: EvaluateArgs): Promise<number | number[]>;
+  async evaluate(x: ModelData | Dataset, y?: ModelData | EvaluateArgs, args: EvaluateArgs = {}): Promise<number | number[]> {
+    if (x instanceof Dataset) return oneOrList(await evaluateModel(this, x, undefined, (y as EvaluateArgs | undefined) ?? {}));
+    return oneOrList(await evaluateModel(this, x, y as ModelData, args));
   }
 
   /** The outputs for x in inference mode (host tensors; one per output). */
