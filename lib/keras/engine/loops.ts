@@ -1,7 +1,8 @@
 /**
- * The batch loops shared by evaluate, predict and fit's validation: rows cut from the host
- * arrays, one `await sess.run(...)` per batch (one native plan, off the JavaScript thread),
- * results read back. Means are over examples (batches weighted by their size), as Keras reports.
+ * The batch loops shared by fit, evaluate, predict and fit's validation, and where their batches
+ * come from (a BatchSource: rows cut from host arrays, or the elements of a tf.data Dataset):
+ * one `await sess.run(...)` per batch (one native plan, off the JavaScript thread), results read
+ * back. Means are over examples (batches weighted by their size), as Keras reports.
  */
 import { hostTensor } from '../../convert.js';
 import type { TypedArray } from '../../dtype.js';
