@@ -133,6 +133,28 @@ describe('fit on a tf.data Dataset', () => {
     await expect(model.evaluate(datasetOf(50, 4).batch(16), { steps: 0, ...quiet })).rejects.toThrow(/evaluate: steps must be a positive integer/);
   });
 
+  it('predict on a Dataset of inputs (or of [x, y], y ignored) matches predict on arrays; a Dataset as validationData', async () => {
+    tf.setRandomSeed(5);
+    const model = classifier('categoricalCrossentropy', ['acc']);
+    const { x, oneHot } = blobs(40, 6);
+    const want = (await model.predict(x, { batchSize: 40 })) as tf.Tensor;
+    const xs = tf.data.Dataset.fromTensorSlices(tensorOf(x.data, 'float32', x.shape)).batch(16);
+    for (const ds of [xs, datasetOf(40, 6).batch(7)]) {
+      const got = (await model.predict(ds)) as tf.Tensor;
+      expect(got.shape).toEqual([40, 3]);
+      expectClose(got.dataSync(), want.dataSync(), { atol: 1e-6, rtol: 1e-5 });
+    }
+    expect(((await model.predict(xs, { steps: 1 })) as tf.Tensor).shape).toEqual([16, 3]);
+    // Validation runs at the end of the epoch, with the weights evaluate then sees.
+    const h = await model.fit(x, oneHot, { epochs: 1, validationData: datasetOf(40, 6).batch(9), ...quiet });
+    const [loss, acc] = (await model.evaluate(x, oneHot, { batchSize: 40, ...quiet })) as number[];
+    expectClose([h.history.val_loss[0], h.history.val_acc[0]], [loss, acc], { atol: 1e-6, rtol: 1e-5 });
+    const half = await model.fit(x, oneHot, { epochs: 1, validationData: datasetOf(40, 6).batch(20), validationSteps: 1, ...quiet });
+    const [firstHalf] = (await model.evaluate({ data: x.data.slice(0, 40), shape: [20, 2] }, { data: oneHot.data.slice(0, 60), shape: [20, 3] }, quiet)) as number[];
+    expectClose([half.history.val_loss[0]], [firstHalf], { atol: 1e-6, rtol: 1e-5 });
+    await expect(model.fit(x, oneHot, { validationData: xs, ...quiet })).rejects.toThrow(/fit \(validationData\): each element of the Dataset must be an array \[inputs…, targets…\] of 2 tensors/);
+  });
+
   it('stops with a warning when the dataset runs out, and rejects what it cannot use', async () => {
     const model = classifier('categoricalCrossentropy');
     const history = await model.fit(datasetOf(30, 1).batch(10), { epochs: 3, stepsPerEpoch: 2, ...quiet });

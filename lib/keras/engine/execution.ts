@@ -51,8 +51,14 @@ export async function fitModel(
 }
 
 /** fit's validationData, checked against the model (null without). */
-function validationData(model: Model, args: FitArgs): Split | null {
+function validationData(model: Model, args: FitArgs): Split | Dataset | null {
   if (!args.validationData) return null;
+  if (args.validationData instanceof Dataset) {
+    checkSteps(args.validationSteps, 'fit (validationSteps)');
+    // Checked now, not at the end of the first epoch.
+    datasetSource(model.trainingState().placeholders, args.validationData, null, 'fit (validationData)');
+    return args.validationData;
+  }
   if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
     throw new Error('fit: validationData must be [xVal, yVal] (sample weights are not supported)');
   }
@@ -67,8 +73,7 @@ export async function evaluateModel(
   args: EvaluateArgs,
 ): Promise<number[]> {
   if (x instanceof Dataset) {
-    const steps = args.steps ?? null;
-    if (steps !== null && (!Number.isInteger(steps) || steps <= 0)) throw new Error(`evaluate: steps must be a positive integer, got ${steps}`);
+    const steps = checkSteps(args.steps, 'evaluate');
     const { sess, tg, placeholders } = model.trainingState(false);
     const bar = (args.verbose ?? 1) && steps !== null ? new Progbar({ target: steps }) : null;
     return testLoop(sess, tg.fetches, datasetSource(placeholders, x, steps, 'evaluate'), bar);
@@ -84,13 +89,23 @@ export async function evaluateModel(
 
 export async function predictModel(
   model: Model,
-  x: ModelData,
+  x: ModelData | Dataset,
   batchSize: number | undefined,
+  steps?: number,
 ): Promise<Tensor[]> {
-  const ins = standardizeX(model, x, 'predict');
+  const source = x instanceof Dataset
+    ? datasetSource(model.inputs, x, checkSteps(steps, 'predict'), 'predict', true)
+    : arraySource(model.inputs, standardizeX(model, x, 'predict'), checkBatchSize(batchSize, 'predict'), false);
   const sess = model.session();
   initializeVariables(sess, model.weights);
-  return predictLoop(sess, model.outputs, model.inputs, ins, checkBatchSize(batchSize, 'predict'));
+  return predictLoop(sess, model.outputs, source);
+}
+
+/** A Dataset loop's steps: a positive integer, or null (to the end of the data). */
+function checkSteps(steps: number | undefined, what: string): number | null {
+  if (steps === undefined) return null;
+  if (!Number.isInteger(steps) || steps <= 0) throw new Error(`${what}: steps must be a positive integer, got ${steps}`);
+  return steps;
 }
 
 function toTensor(a: HostArray): Tensor {

@@ -9,7 +9,7 @@ import { learningPhase } from '../backend.js';
 import type { CallbackLike, Logs } from '../callbacks/callback.js';
 import { CallbackList, History } from '../callbacks/callback.js';
 import { ProgbarLogger } from '../callbacks/progbar.js';
-import type { Dataset } from '../../data/dataset.js';
+import { Dataset } from '../../data/dataset.js';
 import type { Split } from './standardize.js';
 import type { BatchSource } from './loops.js';
 import { arraySource, datasetSource, testLoop } from './loops.js';
@@ -28,8 +28,10 @@ export interface FitArgs {
   callbacks?: CallbackLike[];
   /** Fraction of the examples, taken from the end before shuffling, used for validation only. */
   validationSplit?: number;
-  /** [x, y] evaluated at the end of each epoch (instead of validationSplit). */
-  validationData?: [unknown, unknown];
+  /** [x, y], or a Dataset of [inputs…, targets…], evaluated at the end of each epoch (instead of validationSplit). */
+  validationData?: [unknown, unknown] | Dataset;
+  /** With a Dataset as validationData: how many of its batches per evaluation (default: all). */
+  validationSteps?: number;
   /** Shuffle the training examples before each epoch (default true). */
   shuffle?: boolean;
   /** Epoch to start from (resuming: epochs counts up to this total). */
@@ -79,7 +81,7 @@ function checkArgs(args: FitArgs): { epochs: number; batchSize: number; verbose:
   return { epochs, batchSize, verbose };
 }
 
-export async function fitLoop(model: Model, data: Split | BatchSource, val: Split | null, args: FitArgs): Promise<History> {
+export async function fitLoop(model: Model, data: Split | BatchSource, val: Split | Dataset | null, args: FitArgs): Promise<History> {
   const { epochs, batchSize, verbose } = checkArgs(args);
   const { sess, tg, placeholders } = model.trainingState();
   const source = 'ins' in data ? arraySource(placeholders, [...data.ins, ...data.targets], batchSize, args.shuffle ?? true) : data;
@@ -133,7 +135,10 @@ export async function fitLoop(model: Model, data: Split | BatchSource, val: Spli
       const epochLogs: Logs = {};
       tg.names.forEach((k, i) => (epochLogs[k] = sums[i] / Math.max(1, seen)));
       if (val) {
-        const batches = arraySource(placeholders, [...val.ins, ...val.targets], batchSize, false);
+        // A Dataset is gone through afresh for each evaluation.
+        const batches = val instanceof Dataset
+          ? datasetSource(placeholders, val, args.validationSteps ?? null, 'fit (validationData)')
+          : arraySource(placeholders, [...val.ins, ...val.targets], batchSize, false);
         const vals = await testLoop(sess, tg.fetches, batches, null);
         tg.names.forEach((k, i) => (epochLogs[`val_${k}`] = vals[i]));
       }

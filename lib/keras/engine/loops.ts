@@ -12,7 +12,7 @@ import { native } from '../../native.js';
 import { Tensor } from '../../tensor.js';
 import type { Progbar } from '../callbacks/progbar.js';
 import type { Dataset, Part, Structure } from '../../data/dataset.js';
-import { partTensor } from '../../data/dataset.js';
+import { isPart, isSpec, partTensor } from '../../data/dataset.js';
 import { shapeString } from '../../dtype.js';
 import { permutation, seededRandom } from '../../host_random.js';
 import { hostShuffleSeed } from '../../ops/random.js';
@@ -75,13 +75,18 @@ export function arraySource(placeholders: Tensor[], arrays: HostArray[], batchSi
 /**
  * The elements of a Dataset, each an array [inputs…, targets…] matching the placeholders, from
  * one pass that continues across epochs (fit's stepsPerEpoch), `steps` per epoch (null: all).
+ * With `inputsOnly` (predict), the placeholders are the model's inputs: an element may be one
+ * tensor (one input), and components after the inputs (targets) are ignored, as Keras does.
  */
-export function datasetSource(placeholders: Tensor[], dataset: Dataset, steps: number | null, what: string): BatchSource {
+export function datasetSource(placeholders: Tensor[], dataset: Dataset, steps: number | null, what: string, inputsOnly = false): BatchSource {
   const spec = dataset.elementSpec;
-  if (!Array.isArray(spec) || spec.length !== placeholders.length) {
+  const count = Array.isArray(spec) ? spec.length : inputsOnly && isSpec(spec) ? 1 : -1;
+  if (inputsOnly ? count < placeholders.length : count !== placeholders.length) {
+    const shapes = placeholders.map((p) => `${p.dtype} ${shapeString(p.shape)}`).join(', ');
     throw new Error(
-      `${what}: each element of the Dataset must be an array [inputs…, targets…] of ${placeholders.length} tensors ` +
-        `(${placeholders.map((p) => `${p.dtype} ${shapeString(p.shape)}`).join(', ')})`,
+      inputsOnly
+        ? `${what}: each element of the Dataset must be the model's input or an array starting with its ${placeholders.length} input(s) (${shapes})`
+        : `${what}: each element of the Dataset must be an array [inputs…, targets…] of ${placeholders.length} tensors (${shapes})`,
     );
   }
   let pass: Iterator<Structure<Part>> | null = null;
@@ -92,7 +97,7 @@ export function datasetSource(placeholders: Tensor[], dataset: Dataset, steps: n
     next: (_b, extra) => {
       const r = (pass ??= dataset.elements()).next();
       if (r.done) return null;
-      const parts = r.value as Part[];
+      const parts = (isPart(r.value) ? [r.value] : (r.value as Part[])).slice(0, placeholders.length);
       const owned = parts.map(partTensor);
       const map = new Map<Tensor, Tensor>(placeholders.map((p, i) => [p, owned[i]]));
       if (extra) map.set(extra[0], extra[1]);
@@ -122,39 +127,32 @@ export async function testLoop(sess: Session, fetches: Tensor[], source: BatchSo
 }
 
 /** Runs `outputs` over all rows in batches, into one host tensor per output. */
-export async function predictLoop(
-  sess: Session,
-  outputs: Tensor[],
-  placeholders: Tensor[],
-  arrays: HostArray[],
-  batchSize: number,
-): Promise<Tensor[]> {
-  const n = arrays[0].shape[0];
-  const feeder = new Feeder(placeholders, arrays);
-  let results: { data: TypedArray; shape: number[]; per: number }[] | null = null;
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    const { map, owned } = feeder.feeds(start, end, null);
-    const out = (await sess.run(outputs, map)) as Tensor[];
-    // The output arrays are sized from the first batch (dims unknown in the graph included).
-    results ??= out.map((t) => {
-      const per = t.shape.slice(1).reduce((a, b) => a * b, 1);
-      return { data: typedArrayFor(t.dtype, n * per), shape: [n, ...t.shape.slice(1)], per };
-    });
+export async function predictLoop(sess: Session, outputs: Tensor[], source: BatchSource): Promise<Tensor[]> {
+  // Each output's rows, batch by batch, joined at the end (a Dataset's size is not known ahead).
+  const chunks: TypedArray[][] = outputs.map(() => []);
+  const rowShapes: number[][] = outputs.map((o) => o.shape.slice(1).map((d) => d ?? 0));
+  let rows = 0;
+  source.startEpoch();
+  for (let b = 0; source.steps === null || b < source.steps; b++) {
+    const batch = source.next(b);
+    if (!batch) break;
+    const out = (await sess.run(outputs, batch.map)) as Tensor[];
     out.forEach((t, i) => {
-      results![i].data.set(t.dataSync() as Float32Array, start * results![i].per);
+      rowShapes[i] = t.shape.slice(1) as number[];   // dims unknown in the graph included
+      chunks[i].push(t.dataSync() as TypedArray);
       t.dispose();
     });
-    for (const t of owned) t.dispose();
+    for (const t of batch.owned) t.dispose();
+    rows += batch.size;
   }
-  if (!results) {
-    // No examples: empty outputs of the right rank.
-    return outputs.map((o) => {
-      const shape = [0, ...o.shape.slice(1).map((d) => d ?? 0)];
-      return hostTensor(typedArrayFor(o.dtype, 0), o.dtype, shape);
-    });
-  }
-  return results.map((r, i) => {
-    return Tensor.fromHandle(native.fromTypedArray(outputs[i].dtype, r.shape, r.data));
+  return outputs.map((o, i) => {
+    const per = rowShapes[i].reduce((a, b) => a * b, 1);
+    const data = typedArrayFor(o.dtype, rows * per);
+    let at = 0;
+    for (const c of chunks[i]) {
+      data.set(c as Float32Array, at);
+      at += c.length;
+    }
+    return rows ? Tensor.fromHandle(native.fromTypedArray(o.dtype, [rows, ...rowShapes[i]], data)) : hostTensor(data, o.dtype, [0, ...rowShapes[i]]);
   });
 }

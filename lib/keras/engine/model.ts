@@ -44,6 +44,8 @@ export interface ModelArgs {
 export interface PredictArgs {
   /** Examples per run (default 32). */
   batchSize?: number;
+  /** With a Dataset: how many of its batches (default: all, to the end of the data). */
+  steps?: number;
 }
 
 /** One value, or the list of them when there are several. */
@@ -298,9 +300,9 @@ export class Model extends Layer {
   }
 
   /** The outputs for x in inference mode (host tensors; one per output). */
-  async predict(x: ModelData, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
+  async predict(x: ModelData | Dataset, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
     checkGraphMode(`${this.describe()}.predict`);
-    return oneOrList(await predictModel(this, x, args.batchSize));
+    return oneOrList(await predictModel(this, x, args.batchSize, args.steps));
   }
 
   /** One training step on (x, y) as a single batch; returns the loss (and metrics). */
