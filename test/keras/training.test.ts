@@ -145,6 +145,8 @@ describe('fit on a tf.data Dataset', () => {
       expectClose(got.dataSync(), want.dataSync(), { atol: 1e-6, rtol: 1e-5 });
     }
     expect(((await model.predict(xs, { steps: 1 })) as tf.Tensor).shape).toEqual([16, 3]);
+    const unbuilt = new tf.keras.Sequential({ layers: [new L.Dense(3)] });
+    await expect(unbuilt.predict(xs)).rejects.toThrow(/predict: the model is not built yet/);
     // Validation runs at the end of the epoch, with the weights evaluate then sees.
     const h = await model.fit(x, oneHot, { epochs: 1, validationData: datasetOf(40, 6).batch(9), ...quiet });
     const [loss, acc] = (await model.evaluate(x, oneHot, { batchSize: 40, ...quiet })) as number[];

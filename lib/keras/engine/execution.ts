@@ -93,9 +93,11 @@ export async function predictModel(
   batchSize: number | undefined,
   steps?: number,
 ): Promise<Tensor[]> {
-  const source = x instanceof Dataset
-    ? datasetSource(model.inputs, x, checkSteps(steps, 'predict'), 'predict', true)
-    : arraySource(model.inputs, standardizeX(model, x, 'predict'), checkBatchSize(batchSize, 'predict'), false);
+  // standardizeX first: a Sequential model without an input shape is built from the first data.
+  const ins = x instanceof Dataset ? null : standardizeX(model, x, 'predict');
+  const source = ins
+    ? arraySource(model.inputs, ins, checkBatchSize(batchSize, 'predict'), false)
+    : datasetSource(model.inputs, x as Dataset, checkSteps(steps, 'predict'), 'predict', true);
   const sess = model.session();
   initializeVariables(sess, model.weights);
   return predictLoop(sess, model.outputs, source);

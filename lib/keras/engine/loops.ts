@@ -79,6 +79,9 @@ export function arraySource(placeholders: Tensor[], arrays: HostArray[], batchSi
  * tensor (one input), and components after the inputs (targets) are ignored, as Keras does.
  */
 export function datasetSource(placeholders: Tensor[], dataset: Dataset, steps: number | null, what: string, inputsOnly = false): BatchSource {
+  if (placeholders.length === 0) {
+    throw new Error(`${what}: the model is not built yet: give its first layer an inputShape (a Dataset does not build it)`);
+  }
   const spec = dataset.elementSpec;
   const count = Array.isArray(spec) ? spec.length : inputsOnly && isSpec(spec) ? 1 : -1;
   if (inputsOnly ? count < placeholders.length : count !== placeholders.length) {
