@@ -109,45 +109,54 @@ export function datasetSource(placeholders: Tensor[], dataset: Dataset, steps: n
   };
 }
 
-/** Runs the scalar `fetches` over the source's batches; returns their means over examples. */
-export async function testLoop(sess: Session, fetches: Tensor[], source: BatchSource, bar: Progbar | null): Promise<number[]> {
-  const sums = new Float64Array(fetches.length);
-  let seen = 0;
+/**
+ * Runs `fetches` on each of the source's batches (one epoch), handing the outputs to `use`;
+ * then disposes the outputs and the batch's tensors.
+ */
+async function eachBatch(
+  sess: Session,
+  fetches: Tensor[],
+  source: BatchSource,
+  use: (out: Tensor[], batch: Batch, b: number) => void,
+): Promise<void> {
   source.startEpoch();
   for (let b = 0; source.steps === null || b < source.steps; b++) {
     const batch = source.next(b);
     if (!batch) break;
     const out = (await sess.run(fetches, batch.map)) as Tensor[];
-    out.forEach((t, i) => {
-      sums[i] += (t.dataSync()[0] as number) * batch.size;
-      t.dispose();
-    });
-    for (const t of batch.owned) t.dispose();
+    try {
+      use(out, batch, b);
+    } finally {
+      for (const t of [...out, ...batch.owned]) t.dispose();
+    }
+  }
+}
+
+/** Runs the scalar `fetches` over the source's batches; returns their means over examples. */
+export async function testLoop(sess: Session, fetches: Tensor[], source: BatchSource, bar: Progbar | null): Promise<number[]> {
+  const sums = new Float64Array(fetches.length);
+  let seen = 0;
+  await eachBatch(sess, fetches, source, (out, batch, b) => {
+    out.forEach((t, i) => (sums[i] += (t.dataSync()[0] as number) * batch.size));
     seen += batch.size;
     bar?.update(b + 1);
-  }
+  });
   return Array.from(sums, (s) => s / Math.max(1, seen));
 }
 
-/** Runs `outputs` over all rows in batches, into one host tensor per output. */
+/** Runs `outputs` over the source's batches, into one host tensor per output. */
 export async function predictLoop(sess: Session, outputs: Tensor[], source: BatchSource): Promise<Tensor[]> {
   // Each output's rows, batch by batch, joined at the end (a Dataset's size is not known ahead).
   const chunks: TypedArray[][] = outputs.map(() => []);
   const rowShapes: number[][] = outputs.map((o) => o.shape.slice(1).map((d) => d ?? 0));
   let rows = 0;
-  source.startEpoch();
-  for (let b = 0; source.steps === null || b < source.steps; b++) {
-    const batch = source.next(b);
-    if (!batch) break;
-    const out = (await sess.run(outputs, batch.map)) as Tensor[];
+  await eachBatch(sess, outputs, source, (out, batch) => {
     out.forEach((t, i) => {
       rowShapes[i] = t.shape.slice(1) as number[];   // dims unknown in the graph included
       chunks[i].push(t.dataSync() as TypedArray);
-      t.dispose();
     });
-    for (const t of batch.owned) t.dispose();
     rows += batch.size;
-  }
+  });
   return outputs.map((o, i) => {
     const per = rowShapes[i].reduce((a, b) => a * b, 1);
     const data = typedArrayFor(o.dtype, rows * per);
