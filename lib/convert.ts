@@ -11,6 +11,18 @@ import { Tensor } from './tensor.js';
 export type TensorLike = Tensor | number | boolean | TypedArray | NestedArray;
 export interface NestedArray extends Array<number | boolean | NestedArray | TypedArray> {}
 
+/** Values on the host, row-major, with their shape and dtype (Keras' data, tf.data's elements). */
+export interface HostArray {
+  data: TypedArray;
+  shape: number[];
+  dtype: DType;
+}
+
+/** A host tensor holding `a`'s values (one copy into native storage). */
+export function hostArrayTensor(a: HostArray): Tensor {
+  return Tensor.fromHandle(native.fromTypedArray(a.dtype, a.shape, a.data));
+}
+
 /** Builds a fresh host tensor from a JavaScript value. `what` names the caller in errors. */
 export function hostTensor(value: TensorLike, dtype?: DType, shape?: Shape, what = 'constant'): Tensor {
   if (dtype !== undefined && !isDType(dtype)) {

@@ -6,23 +6,16 @@
  * TF 1.x does (lib/data/iterator.ts). Elements stay typed arrays inside the pipeline; tensors are
  * made only when an element leaves it.
  */
-import type { TensorLike } from '../convert.js';
-import { hostTensor } from '../convert.js';
+import type { HostArray, TensorLike } from '../convert.js';
+import { hostArrayTensor, hostTensor } from '../convert.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { isDType, shapeString, typedArrayFor } from '../dtype.js';
 import { eagerly, tidy } from '../engine.js';
 import { seededRandom } from '../host_random.js';
-import { native } from '../native.js';
 import { hostShuffleSeed } from '../ops/random.js';
 import { Tensor } from '../tensor.js';
 import { InitializableIterator, OneShotIterator } from './iterator.js';
 
-/** One component of an element inside the pipeline. */
-export interface Part {
-  data: TypedArray;
-  shape: number[];
-  dtype: DType;
-}
 /** What a component looks like to graph code: its dtype and shape (null where it varies). */
 export interface PartSpec {
   dtype: DType;
@@ -43,15 +36,10 @@ export function mapStructure<A, B>(s: Structure<A>, isLeaf: (x: unknown) => x is
   return Object.fromEntries(Object.entries(s).map(([k, v], i) => [k, fn(v, i)]));
 }
 export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
-export const isPart = (x: unknown): x is Part => typeof x === 'object' && x !== null && 'data' in x && 'dtype' in x;
+export const isHostArray = (x: unknown): x is HostArray => typeof x === 'object' && x !== null && 'data' in x && 'dtype' in x;
 export const isSpec = (x: unknown): x is PartSpec => typeof x === 'object' && x !== null && 'dtype' in x && 'shape' in x && !('data' in x);
 
-/** A host tensor holding `part`'s values. */
-export function partTensor(part: Part): Tensor {
-  return Tensor.fromHandle(native.fromTypedArray(part.dtype, part.shape, part.data));
-}
-
-type Source = () => Iterator<Structure<Part>>;
+type Source = () => Iterator<Structure<HostArray>>;
 
 export class Dataset {
   private spec: Structure<PartSpec> | null = null;
@@ -90,7 +78,7 @@ export class Dataset {
     const spec = mapStructure(tensors, isTensor, (t): PartSpec => ({ dtype: t.dtype, shape: t.shape.slice(1) }));
     return new Dataset(function* () {
       for (let r = 0; r < rows; r++) {
-        yield mapStructure(tensors, isTensor, (_, i): Part => {
+        yield mapStructure(tensors, isTensor, (_, i): HostArray => {
           const p = parts[i];
           const per = p.rowShape.reduce((a, b) => a * b, 1);
           return { data: p.data.subarray(r * per, (r + 1) * per), shape: p.rowShape, dtype: p.dtype };
@@ -144,7 +132,7 @@ export class Dataset {
     return new Dataset(function* () {
       const next = seededRandom(nextSeed());
       const it = input();
-      const buffer: Structure<Part>[] = [];
+      const buffer: Structure<HostArray>[] = [];
       let r = it.next();
       for (; !r.done && buffer.length < bufferSize; r = it.next()) buffer.push(r.value);
       while (buffer.length) {
@@ -172,8 +160,8 @@ export class Dataset {
     const structure = () => this.elementSpec;
     const spec = () => mapStructure(structure(), isSpec, (s): PartSpec => ({ dtype: s.dtype, shape: [opts.dropRemainder ? batchSize : null, ...s.shape] }));
     return new Dataset(function* () {
-      let group: Structure<Part>[] = [];
-      const flush = () => mapStructure(structure(), isSpec, (_, i) => stack(group.map((e) => leaves(e, isPart)[i])));
+      let group: Structure<HostArray>[] = [];
+      const flush = () => mapStructure(structure(), isSpec, (_, i) => stack(group.map((e) => leaves(e, isHostArray)[i])));
       for (const e of iterable(input)) {
         group.push(e);
         if (group.length === batchSize) {
@@ -235,15 +223,15 @@ export class Dataset {
   map(fn: (element: Structure<Tensor>) => Structure<Tensor>): Dataset {
     if (typeof fn !== 'function') throw new Error('map: expected a function');
     const input = this.source;
-    const apply = (e: Structure<Part>): Structure<Part> =>
+    const apply = (e: Structure<HostArray>): Structure<HostArray> =>
       eagerly(() =>
         tidy(() => {
-          const out = fn(mapStructure(e, isPart, partTensor));
+          const out = fn(mapStructure(e, isHostArray, hostArrayTensor));
           const list = out !== null && typeof out === 'object' ? leaves(out, isTensor) : [];
           if (list.length === 0 || !list.every(isTensor)) {
             throw new Error('map: the function must return a tensor, or an array or record of tensors');
           }
-          return mapStructure(out, isTensor, (t): Part => ({ data: (t.dataSync() as TypedArray).slice(), shape: t.shape as number[], dtype: t.dtype }));
+          return mapStructure(out, isTensor, (t): HostArray => ({ data: (t.dataSync() as TypedArray).slice(), shape: t.shape as number[], dtype: t.dtype }));
         }),
       );
     return new Dataset(
@@ -253,7 +241,7 @@ export class Dataset {
       () => {
         const first = input().next();
         if (first.done) throw new Error('map: the element spec of an empty dataset is unknown');
-        return mapStructure(apply(first.value), isPart, (p): PartSpec => ({ dtype: p.dtype, shape: p.shape }));
+        return mapStructure(apply(first.value), isHostArray, (p): PartSpec => ({ dtype: p.dtype, shape: p.shape }));
       },
     );
   }
@@ -274,7 +262,7 @@ export class Dataset {
     try {
       for (const e of iterable(this.source)) {
         for (const t of prev) t.dispose();
-        const out = mapStructure(e, isPart, partTensor);
+        const out = mapStructure(e, isHostArray, hostArrayTensor);
         prev = leaves(out, isTensor);
         yield out;
       }
@@ -284,7 +272,7 @@ export class Dataset {
   }
 
   /** @internal a fresh pass over the pipeline. */
-  elements(): Iterator<Structure<Part>> {
+  elements(): Iterator<Structure<HostArray>> {
     return this.source();
   }
 
@@ -312,7 +300,7 @@ function componentOf(element: unknown, spec: Structure<PartSpec>, i: number, wha
 }
 
 /** A component value as a part of `spec`'s dtype, its shape checked against the spec's. */
-function toPart(value: unknown, spec: PartSpec, what: string): Part {
+function toPart(value: unknown, spec: PartSpec, what: string): HostArray {
   let t: Tensor;
   if (value instanceof Tensor) {
     if (value.dtype !== spec.dtype) throw new Error(`${what}: expected ${spec.dtype}, got a tensor of ${value.dtype}`);
@@ -339,7 +327,7 @@ function positiveInt(v: number, op: string, what: string): void {
 }
 
 /** Stacks same-shaped parts along a new leading dimension. */
-function stack(parts: Part[]): Part {
+function stack(parts: HostArray[]): HostArray {
   const first = parts[0];
   const per = first.data.length;
   const data = typedArrayFor(first.dtype, per * parts.length);

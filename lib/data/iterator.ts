@@ -1,7 +1,7 @@
 /**
  * Dataset iterators in graph mode (TF 1.x): getNext() gives placeholders shaped like the
  * dataset's elements, and every Session.run that needs them pulls the iterator's next element
- * and feeds it (sessionFeeds, called by the Session). At the end of the data a run throws
+ * and feeds it (iteratorFeeds, called by the Session). At the end of the data a run throws
  * tf.errors.OutOfRangeError, as TF's does:
  *
  *   const { x, y } = ds.makeOneShotIterator().getNext();
@@ -12,8 +12,10 @@ import { noOp } from '../graph/control.js';
 import type { Graph, Operation } from '../graph/graph.js';
 import { getDefaultGraph, placeholder } from '../graph/graph.js';
 import type { Tensor } from '../tensor.js';
-import type { Dataset, Part, Structure } from './dataset.js';
-import { isPart, isSpec, isTensor, leaves, mapStructure, partTensor } from './dataset.js';
+import type { HostArray } from '../convert.js';
+import { hostArrayTensor } from '../convert.js';
+import type { Dataset, Structure } from './dataset.js';
+import { isHostArray, isSpec, isTensor, leaves, mapStructure } from './dataset.js';
 
 /** tf.errors.OutOfRangeError: an iterator has no more elements. */
 export class OutOfRangeError extends Error {
@@ -28,7 +30,7 @@ const iteratorOfPlaceholder = new WeakMap<Operation, DatasetIterator>();
 const iteratorOfInitializer = new WeakMap<Operation, InitializableIterator>();
 
 export abstract class DatasetIterator {
-  private pending: Iterator<Structure<Part>> | null = null;
+  private pending: Iterator<Structure<HostArray>> | null = null;
   private next_: Structure<Tensor> | null = null;
   protected started = false;
   protected exhausted = false;
@@ -62,14 +64,14 @@ export abstract class DatasetIterator {
   }
 
   /** @internal the next element's components, in element order; throws at the end. */
-  pull(): Part[] {
+  pull(): HostArray[] {
     if (!this.started) this.restart();
     const r = this.exhausted ? null : this.pending!.next();
     if (!r || r.done) {
       this.exhausted = true;
       throw new OutOfRangeError(`OutOfRangeError: End of sequence (${this.describe()})`);
     }
-    return leaves(r.value, isPart);
+    return leaves(r.value, isHostArray);
   }
 
   /** @internal */
@@ -101,7 +103,7 @@ export class InitializableIterator extends DatasetIterator {
   }
 
   /** @internal */
-  override pull(): Part[] {
+  override pull(): HostArray[] {
     if (!this.started) throw new Error('GetNext: the iterator has not been initialized: run its initializer first');
     return super.pull();
   }
@@ -129,7 +131,7 @@ export function iteratorFeeds(
     const parts = it.pull();
     it.placeholders().forEach((p, i) => {
       if (fed.has(p.id)) return;
-      const value = partTensor(parts[i]);
+      const value = hostArrayTensor(parts[i]);
       converted.push(value);
       feeds.push([p, value]);
     });

@@ -6,17 +6,13 @@
  */
 import type { DType, TypedArray } from '../../dtype.js';
 import { shapeString, typedArrayFor } from '../../dtype.js';
-import type { NestedArray } from '../../convert.js';
+import type { HostArray, NestedArray } from '../../convert.js';
 import { hostTensor } from '../../convert.js';
 import { native } from '../../native.js';
 import { Tensor } from '../../tensor.js';
 
-/** One array of examples: data row-major, shape[0] = number of examples. */
-export interface HostArray {
-  data: TypedArray;
-  shape: number[];
-  dtype: DType;
-}
+/** One array of examples (shape[0] = number of examples). */
+export type { HostArray } from '../../convert.js';
 
 /** What fit/evaluate/predict accept for one input or target. */
 export type DataLike = Tensor | TypedArray | NestedArray | { data: TypedArray; shape: number[] };

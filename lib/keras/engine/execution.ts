@@ -5,10 +5,10 @@
 import { initializeVariables, learningPhase } from '../backend.js';
 import type { History } from '../callbacks/callback.js';
 import { Progbar } from '../callbacks/progbar.js';
-import { native } from '../../native.js';
 import { Tensor } from '../../tensor.js';
+import { hostArrayTensor } from '../../convert.js';
 import { Dataset } from '../../data/dataset.js';
-import type { HostArray, ModelData } from './data.js';
+import type { ModelData } from './data.js';
 import type { EvaluateArgs, FitArgs } from './fit_loop.js';
 import { fitDatasetSource, fitLoop } from './fit_loop.js';
 import { arraySource, datasetSource, predictLoop, testLoop } from './loops.js';
@@ -110,9 +110,6 @@ function checkSteps(steps: number | undefined, what: string): number | null {
   return steps;
 }
 
-function toTensor(a: HostArray): Tensor {
-  return Tensor.fromHandle(native.fromTypedArray(a.dtype, a.shape, a.data));
-}
 
 /** One step on all of (x, y) as a single batch: a training step, or (train false) a test. */
 export async function oneBatch(
@@ -127,8 +124,8 @@ export async function oneBatch(
   const n = ins[0].shape[0];
   const arrays = [...ins, ...targets];
   if (!train) return testLoop(sess, tg.fetches, arraySource(placeholders, arrays, Math.max(1, n), false), null);
-  const owned = arrays.map(toTensor);
-  const on = toTensor({ data: Uint8Array.of(1), shape: [], dtype: 'bool' });
+  const owned = arrays.map(hostArrayTensor);
+  const on = hostArrayTensor({ data: Uint8Array.of(1), shape: [], dtype: 'bool' });
   const feeds = new Map<Tensor, Tensor>(placeholders.map((p, i) => [p, owned[i]]));
   feeds.set(learningPhase(model.graph!), on);
   try {

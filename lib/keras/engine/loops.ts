@@ -4,15 +4,15 @@
  * one `await sess.run(...)` per batch (one native plan, off the JavaScript thread), results read
  * back. Means are over examples (batches weighted by their size), as Keras reports.
  */
-import { hostTensor } from '../../convert.js';
+import { hostArrayTensor, hostTensor } from '../../convert.js';
 import type { TypedArray } from '../../dtype.js';
 import { typedArrayFor } from '../../dtype.js';
 import type { Session } from '../../graph/session.js';
 import { native } from '../../native.js';
 import { Tensor } from '../../tensor.js';
 import type { Progbar } from '../callbacks/progbar.js';
-import type { Dataset, Part, Structure } from '../../data/dataset.js';
-import { isPart, isSpec, partTensor } from '../../data/dataset.js';
+import type { Dataset, Structure } from '../../data/dataset.js';
+import { isHostArray, isSpec } from '../../data/dataset.js';
 import { shapeString } from '../../dtype.js';
 import { permutation, seededRandom } from '../../host_random.js';
 import { hostShuffleSeed } from '../../ops/random.js';
@@ -92,7 +92,7 @@ export function datasetSource(placeholders: Tensor[], dataset: Dataset, steps: n
         : `${what}: each element of the Dataset must be an array [inputs…, targets…] of ${placeholders.length} tensors (${shapes})`,
     );
   }
-  let pass: Iterator<Structure<Part>> | null = null;
+  let pass: Iterator<Structure<HostArray>> | null = null;
   return {
     steps,
     samples: null,
@@ -100,8 +100,8 @@ export function datasetSource(placeholders: Tensor[], dataset: Dataset, steps: n
     next: (_b, extra) => {
       const r = (pass ??= dataset.elements()).next();
       if (r.done) return null;
-      const parts = (isPart(r.value) ? [r.value] : (r.value as Part[])).slice(0, placeholders.length);
-      const owned = parts.map(partTensor);
+      const parts = (isHostArray(r.value) ? [r.value] : (r.value as HostArray[])).slice(0, placeholders.length);
+      const owned = parts.map(hostArrayTensor);
       const map = new Map<Tensor, Tensor>(placeholders.map((p, i) => [p, owned[i]]));
       if (extra) map.set(extra[0], extra[1]);
       return { map, owned, size: parts[0].shape[0] ?? 1 };
