@@ -11,6 +11,7 @@
 import { noOp } from '../graph/control.js';
 import type { Graph, Operation } from '../graph/graph.js';
 import { getDefaultGraph, placeholder } from '../graph/graph.js';
+import { neededOps } from '../graph/plan.js';
 import type { Tensor } from '../tensor.js';
 import type { HostArray } from '../convert.js';
 import { hostArrayTensor } from '../convert.js';
@@ -142,16 +143,9 @@ export function iteratorFeeds(
 /** @internal the iterators whose getNext placeholders the fetches depend on (not through `fed`). */
 export function iteratorsNeeded(tensors: Tensor[], targets: Operation[], fed: Set<number>): DatasetIterator[] {
   const found = new Set<DatasetIterator>();
-  const seen = new Set<Operation>();
-  const stack: Operation[] = [...targets, ...tensors.filter((t) => !fed.has(t.id)).map((t) => t.op as Operation)];
-  while (stack.length) {
-    const op = stack.pop()!;
-    if (seen.has(op)) continue;
-    seen.add(op);
+  for (const op of neededOps(tensors, targets, fed)) {
     const it = iteratorOfPlaceholder.get(op);
     if (it) found.add(it);
-    for (const t of op.inputs) if (!fed.has(t.id)) stack.push(t.op as Operation);
-    for (const c of op.controlInputs) stack.push(c);
   }
   return [...found];
 }

@@ -34,9 +34,8 @@ export interface PlanSpec {
   steps: PlanStep[];
 }
 
-/** Fetch targets: tensors whose values come back, ops that only run. */
-export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: Tensor[]): PlanSpec {
-  const fedIds = new Set(fed.map((t) => t.id));
+/** The ops a run of `fetchTensors` and `targets` needs: inputs and control inputs, not past fed tensors. */
+export function neededOps(fetchTensors: Tensor[], targets: Operation[], fedIds: Set<number>): Set<Operation> {
   const needed = new Set<Operation>();
   const stack: Operation[] = [...targets];
   for (const t of fetchTensors) if (!fedIds.has(t.id)) stack.push(t.op as Operation);
@@ -47,6 +46,13 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
     for (const t of op.inputs) if (!fedIds.has(t.id)) stack.push(t.op as Operation);
     stack.push(...op.controlInputs);
   }
+  return needed;
+}
+
+/** Fetch targets: tensors whose values come back, ops that only run. */
+export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: Tensor[]): PlanSpec {
+  const fedIds = new Set(fed.map((t) => t.id));
+  const needed = neededOps(fetchTensors, targets, fedIds);
   const order = [...needed].sort((a, b) => a.id - b.id);
   const fusions = findFusions(order, new Set([...fetchTensors.map((t) => t.id), ...fedIds]));
 
