@@ -12,12 +12,13 @@ import { registerGrad } from '../grad_registry.js';
 import type { Attrs } from '../native.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, greater, maximum, mul, pow, sub, where } from './binary.js';
+import { batchNormalization } from './conv.js';
 import { shape, size } from './core.js';
 import { onesLike, zerosLike } from './creation.js';
 import { cast, gather } from './index_ops.js';
 import { reduceMean } from './reduce.js';
 import { pad, slice } from './shape.js';
-import { rsqrt, square } from './unary.js';
+import { square } from './unary.js';
 import { asTensor, checkFloat } from './checks.js';
 import { opWithShapes } from './conv_args.js';
 
@@ -116,18 +117,17 @@ registerGrad('fused_batch_norm_backward', (gs, { inputs, attrs }) => {
 });
 
 /**
- * fused_batch_norm from elementwise ops and reductions, with the kernel's outputs [y, batch
- * mean, batch variance] (unbiased in training, as the kernel: n/(n−1), n = batch·h·w > 1).
+ * fused_batch_norm as tf.nn.batchNormalization (elementwise ops) on the batch statistics or the
+ * given ones, with the kernel's outputs [y, batch mean, batch variance] (unbiased in training,
+ * as the kernel: n/(n−1), n = batch·h·w > 1).
  */
 function fusedBatchNormComposite(x: Tensor, scale: Tensor, offset: Tensor, mean: Tensor, variance: Tensor, epsilon: number, training: boolean): Tensor[] {
-  const normalise = (centred: Tensor, v: Tensor) => add(mul(mul(centred, rsqrt(add(v, epsilon))), scale), offset);
-  if (!training) return [normalise(sub(x, mean), variance), mean, variance];
+  if (!training) return [batchNormalization(x, mean, variance, offset, scale, epsilon), mean, variance];
   const m = reduceMean(x, [0, 1, 2]);
-  const centred = sub(x, m);
-  const v = reduceMean(square(centred), [0, 1, 2]);
+  const v = reduceMean(square(sub(x, m)), [0, 1, 2]);
   const n = cast(div(size(x), gather(shape(x), 3)), x.dtype);
   const bessel = where(greater(n, 1), div(n, maximum(sub(n, 1), 1)), onesLike(n));
-  return [normalise(centred, v), m, mul(v, bessel)];
+  return [batchNormalization(x, m, v, offset, scale, epsilon), m, mul(v, bessel)];
 }
 
 /**
