@@ -1,6 +1,7 @@
-// max_pool / avg_pool over [KH, KW] windows of NHWC input, per channel; their backward
-// kernels, and max_pool_grad_grad for the gradient of max_pool_backward. SAME padding: padded positions are ignored (max over, and average of, the valid
-// elements only, as TF). Max pooling routes the gradient to the first maximum of each window.
+// max_pool / avg_pool over [KH, KW] windows of NHWC input, per channel; their backward kernels,
+// and max_pool_grad_grad for the gradient of max_pool_backward. SAME padding: padded positions
+// are ignored (max over, and average of, the valid elements only, as TF). Max pooling routes the
+// gradient to the first maximum of each window.
 #include "core/parallel.h"
 #include "cpu/conv.h"
 #include <cstring>
@@ -51,11 +52,14 @@ void max_fwd(const T * x, T * y, const Conv2DGeom & g) {
 
 // Scans one window for channels [c0, c0 + nc) side by side: per channel the running max and
 // the index of the window position holding it. The first maximum wins; the first NaN beats
-// any number (NaN propagates, as in the forward kernel). Stack arrays and an int32 index the
+// any number (NaN propagates, as in the forward kernel). Fixed-size buffers and an int32 index the
 // width of the value keep the loop over channels free of aliasing, so it vectorizes.
+// Always inlined: an out-of-line call (which GCC chose once two kernels used it) runs the
+// max-pool backward at half speed.
 template <typename T>
-void window_argmax(const T * const * pos, int npos, int64_t nc, T * __restrict m,
-                   int32_t * __restrict arg) {
+__attribute__((always_inline)) inline void window_argmax(const T * const * pos, int npos,
+                                                         int64_t nc, T * __restrict m,
+                                                         int32_t * __restrict arg) {
     const T * __restrict first = pos[0];
     for (int64_t c = 0; c < nc; c++) {
         m[c] = first[c];
@@ -72,69 +76,69 @@ void window_argmax(const T * const * pos, int npos, int64_t nc, T * __restrict m
     }
 }
 
+// Per output pixel, where each channel's window maximum sits: calls fn(c, at) for every channel
+// c, with `at` the element offset in x of the pixel holding the first maximum (or first NaN)
+// of channel c. Windows are scanned 64 channels at a time through window_argmax; the buffers
+// are per thread (one Argmaxer per parallel_for chunk). A window with no valid position cannot
+// occur with TF's padding; it calls nothing.
+template <typename T>
+class Argmaxer {
+public:
+    explicit Argmaxer(const Conv2DGeom & g) : g_(g), pos_(g.kh * g.kw), at_(g.kh * g.kw) {}
+
+    template <typename F>
+    void each(const T * x, int64_t n, int64_t p, F fn) {
+        int npos = 0;
+        for_window(g_, p / g_.ow, p % g_.ow, [&](int64_t ih, int64_t iw) {
+            at_[npos] = ((n * g_.h + ih) * g_.w + iw) * g_.c;
+            pos_[npos] = x + at_[npos];
+            npos++;
+        });
+        if (npos == 0) return;
+        for (int64_t c0 = 0; c0 < g_.c; c0 += kBlock) {
+            const int64_t nc = std::min<int64_t>(kBlock, g_.c - c0);
+            window_argmax<T>(pos_.data(), npos, nc, m_, arg_);
+            for (int64_t c = 0; c < nc; c++) fn(c0 + c, at_[arg_[c]]);
+            for (int i = 0; i < npos; i++) pos_[i] += nc;
+        }
+    }
+
+private:
+    static constexpr int kBlock = 64;
+    const Conv2DGeom & g_;
+    std::vector<const T *> pos_;
+    std::vector<int64_t> at_;
+    alignas(64) T m_[kBlock];
+    alignas(64) int32_t arg_[kBlock];
+};
+
 // dx starts at zero; each output pixel adds its dy to the argmax of its window. Parallel over
 // images: windows of one image overlap when the stride is smaller than the kernel, those of
 // different images never do.
 template <typename T>
 void max_bwd(const T * dy, const T * x, T * dx, const Conv2DGeom & g) {
-    constexpr int Block = 64;
     parallel_for(0, g.n, 1, [&](int64_t nb, int64_t ne) {
-        std::vector<const T *> pos(g.kh * g.kw);
-        std::vector<int64_t> at(g.kh * g.kw);
-        alignas(64) T m[Block];
-        alignas(64) int32_t arg[Block];
+        Argmaxer<T> argmax(g);
         for (int64_t n = nb; n < ne; n++) {
             for (int64_t p = 0; p < g.oh * g.ow; p++) {
-                int npos = 0;
-                for_window(g, p / g.ow, p % g.ow, [&](int64_t ih, int64_t iw) {
-                    at[npos] = ((n * g.h + ih) * g.w + iw) * g.c;
-                    pos[npos] = x + at[npos];
-                    npos++;
-                });
-                // A window with no valid position cannot occur with TF's padding; skip it anyway.
-                if (npos == 0) continue;
                 const T * d = dy + (n * g.oh * g.ow + p) * g.c;
-                for (int64_t c0 = 0; c0 < g.c; c0 += Block) {
-                    const int64_t nc = std::min<int64_t>(Block, g.c - c0);
-                    window_argmax<T>(pos.data(), npos, nc, m, arg);
-                    for (int64_t c = 0; c < nc; c++) dx[at[arg[c]] + c0 + c] += d[c0 + c];
-                    for (int i = 0; i < npos; i++) pos[i] += nc;
-                }
+                argmax.each(x, n, p, [&](int64_t c, int64_t at) { dx[at + c] += d[c]; });
             }
         }
     });
 }
 
-// Each output pixel takes g at its window's first maximum of x: the positions max_bwd routes dy
-// to, so this is max_pool_backward's adjoint in dy (TF's MaxPoolGradGrad). Windows are
-// independent here (a gather, not a scatter), so the loop is over all of them.
+// out starts at zero; each output pixel takes g at its window's first maximum of x: the
+// positions max_bwd routes dy to, so this is max_pool_backward's adjoint in dy (TF's
+// MaxPoolGradGrad). A gather, not a scatter: parallel over all output pixels.
 template <typename T>
 void max_grad_grad(const T * x, const T * gx, T * out, const Conv2DGeom & g) {
-    constexpr int Block = 64;
     parallel_for(0, g.n * g.oh * g.ow, 16, [&](int64_t b, int64_t e) {
-        std::vector<const T *> pos(g.kh * g.kw);
-        std::vector<int64_t> at(g.kh * g.kw);
-        alignas(64) T m[Block];
-        alignas(64) int32_t arg[Block];
-        for (int64_t p = b; p < e; p++) {
-            const int64_t n = p / (g.oh * g.ow), q = p % (g.oh * g.ow);
-            int npos = 0;
-            for_window(g, q / g.ow, q % g.ow, [&](int64_t ih, int64_t iw) {
-                at[npos] = ((n * g.h + ih) * g.w + iw) * g.c;
-                pos[npos] = x + at[npos];
-                npos++;
-            });
-            T * o = out + p * g.c;
-            if (npos == 0) {
-                std::memset(o, 0, sizeof(T) * g.c);
-                continue;
-            }
-            for (int64_t c0 = 0; c0 < g.c; c0 += Block) {
-                const int64_t nc = std::min<int64_t>(Block, g.c - c0);
-                window_argmax<T>(pos.data(), npos, nc, m, arg);
-                for (int64_t c = 0; c < nc; c++) o[c0 + c] = gx[at[arg[c]] + c0 + c];
-                for (int i = 0; i < npos; i++) pos[i] += nc;
-            }
+        Argmaxer<T> argmax(g);
+        for (int64_t q = b; q < e; q++) {
+            T * o = out + q * g.c;
+            argmax.each(x, q / (g.oh * g.ow), q % (g.oh * g.ow),
+                        [&](int64_t c, int64_t at) { o[c] = gx[at + c]; });
         }
     });
 }
@@ -198,8 +202,10 @@ void max_pool_backward_cpu(OpCall & call) {
 void max_pool_grad_grad_cpu(OpCall & call) {
     const Tensor & x = call.input(0), & gx = call.input(1);
     Conv2DGeom g = pool_geometry(x.shape(), call.attrs);
-    if (x.dtype() == DType::F32) max_grad_grad(x.data<float>(), gx.data<float>(), call.output(0).data<float>(), g);
-    else max_grad_grad(x.data<double>(), gx.data<double>(), call.output(0).data<double>(), g);
+    Tensor & out = call.output(0);
+    std::memset(out.raw(), 0, out.nbytes());
+    if (x.dtype() == DType::F32) max_grad_grad(x.data<float>(), gx.data<float>(), out.data<float>(), g);
+    else max_grad_grad(x.data<double>(), gx.data<double>(), out.data<double>(), g);
 }
 
 void avg_pool_forward_cpu(OpCall & call) {
