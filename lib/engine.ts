@@ -59,7 +59,7 @@ export function setNamer(fn: typeof namer): void {
   namer = fn;
 }
 
-/** TF's op names: what the graph's name validation (and TF's) accepts. */
+/** The op names TF accepts (its _VALID_OP_NAME_REGEX). */
 const OP_NAME = /^[A-Za-z0-9.][A-Za-z0-9_.\-/]*$/;
 
 /**

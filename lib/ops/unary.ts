@@ -122,6 +122,9 @@ registerNonDifferentiable('floor', 'ceil', 'round');
 // given here as a function of p = g · dy and u; null where f' is piecewise constant. The chain
 // through y = f(x) is the forward op's own gradient. So gradients of gradients (gradient
 // penalties, Hessian-vector products) work to any order, as TF's *GradGrad functions.
+// elu and selu: f'(y) is constant (1, or selu's scale) for y > 0, and y + a constant below, so
+// its slope is 0 above zero and 1 below.
+const slopeOneBelowZero = (p: Tensor, y: Tensor) => where(greater(y, 0), zerosLike(p), p);
 const SLOPE_DERIVATIVE: Record<string, ((p: Tensor, u: Tensor) => Tensor) | null> = {
   abs: null,
   log: (p, x) => neg(div(p, square(x))),
@@ -143,9 +146,8 @@ const SLOPE_DERIVATIVE: Record<string, ((p: Tensor, u: Tensor) => Tensor) | null
   sigmoid: (p, y) => mul(p, sub(1, mul(y, 2))),
   relu: null,
   relu6: null,
-  // f'(y) is 1 (elu) or scale (selu) for y > 0, and y + const below: its slope is 0 or 1.
-  elu: (p, y) => where(greater(y, 0), zerosLike(p), p),
-  selu: (p, y) => where(greater(y, 0), zerosLike(p), p),
+  elu: slopeOneBelowZero,
+  selu: slopeOneBelowZero,
 };
 for (const op of [...FROM_X, ...FROM_Y]) {
   const slope = SLOPE_DERIVATIVE[op];
