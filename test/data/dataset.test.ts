@@ -1,7 +1,7 @@
 /** tf.data.Dataset and its graph iterators (fed by the Session, one element per run). */
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/index.js';
-import { withEager } from '../helpers/check_op.js';
+import { inGraph, withEager } from '../helpers/check_op.js';
 
 /** Host tensors (made eagerly, as data loaders give them). */
 const host = (v: number[] | number[][], dtype: tf.DType = 'float32') => withEager(() => tf.keep(tf.constant(v, dtype)));
@@ -12,10 +12,6 @@ const collect = (ds: tf.Dataset) => {
   const out: unknown[] = [];
   for (const e of ds) out.push(e instanceof tf.Tensor ? e.arraySync() : Object.fromEntries(Object.entries(e).map(([k, t]) => [k, (t as tf.Tensor).arraySync()])));
   return out;
-};
-const inGraph = <T>(fn: (g: tf.Graph) => T): T => {
-  const g = new tf.Graph();
-  return g.asDefault(() => fn(g));
 };
 
 describe('Dataset pipeline (host side)', () => {

@@ -4,12 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/index.js';
 import { named } from '../../lib/engine.js';
+import { inGraph } from '../helpers/check_op.js';
 
-/** Runs fn in a fresh default graph. */
-const inGraph = <T>(fn: (g: tf.Graph) => T): T => {
-  const g = new tf.Graph();
-  return g.asDefault(() => fn(g));
-};
 
 describe('op names (name=)', () => {
   it('names the node, unique-ified and under the name scope, and finds it by name', async () => {

@@ -3,12 +3,12 @@
 // tf.gradients), float64, against finite differences of the penalty through Session.run.
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/index.js';
+import { inGraph } from '../helpers/check_op.js';
 import { rng, uniform } from '../helpers/random.js';
 
 describe('second order through a conv net (gradient penalty)', () => {
   it('d penalty / d weights matches finite differences', async () => {
-    const g = new tf.Graph();
-    await g.asDefault(async () => {
+    await inGraph(async (g) => {
       const shapes = { x: [2, 5, 5, 1], f: [3, 3, 1, 2], b: [2], w: [18, 3] };
       const x = tf.placeholder('float64', shapes.x, 'x');
       const f = tf.placeholder('float64', shapes.f, 'f');

@@ -246,6 +246,12 @@ function cudaCheck(o: CheckOpOptions): void {
   });
 }
 
+/** fn run with a fresh graph as the default graph (async fns keep it across awaits). */
+export function inGraph<T>(fn: (g: tf.Graph) => T): T {
+  const g = new tf.Graph();
+  return g.asDefault(() => fn(g));
+}
+
 /** Runs fn in eager mode, restoring the previous mode afterwards. */
 export function withEager<T>(fn: () => T): T {
   const was = tf.executingEagerly();
