@@ -38,6 +38,10 @@ export type { CustomGetter, Reuse, GetVariableOptions, VariableScopeOptions } fr
 export * from './graph/initializers.js';
 export { noOp, group, variablesInitializer, globalVariablesInitializer } from './graph/control.js';
 export { gradients } from './graph/gradients.js';
+export { cond } from './graph/cond.js';
+export type { CondOptions, FlowValue } from './graph/cond.js';
+export { whileLoop } from './graph/while_loop.js';
+export type { WhileLoopOptions } from './graph/while_loop.js';
 export { Session, InteractiveSession } from './graph/session.js';
 export type { Fetches, Feeds, FeedValue, SessionOptions, SessionConfig } from './graph/session.js';
 export * from './ops/index.js';

@@ -34,6 +34,8 @@ std::string str_field(Napi::Object o, const char * k) {
     return v.As<Napi::String>().Utf8Value();
 }
 
+std::shared_ptr<Plan> read_plan(Napi::Env env, Napi::Value v);
+
 Step read_step(Napi::Env env, Napi::Value v) {
     NF_CHECK(v.IsObject(), "plan: each step must be an object");
     Napi::Object o = v.As<Napi::Object>();
@@ -51,6 +53,12 @@ Step read_step(Napi::Env env, Napi::Value v) {
         st.kind = Step::ASSIGN_ADD;
     } else if (kind == "assign_sub") {
         st.kind = Step::ASSIGN_SUB;
+    } else if (kind == "cond") {
+        st.kind = Step::COND;
+    } else if (kind == "while") {
+        st.kind = Step::WHILE;
+    } else if (kind == "while_grad") {
+        st.kind = Step::WHILE_GRAD;
     } else {
         NF_FAIL("plan: unknown step kind '%s'", kind.c_str());
     }
@@ -67,7 +75,11 @@ Step read_step(Napi::Env env, Napi::Value v) {
             NF_FAIL("plan: node '%s': %s", st.node.c_str(), e.what());
         }
     }
-    if (st.kind != Step::OP) {
+    if (st.kind == Step::COND || st.kind == Step::WHILE || st.kind == Step::WHILE_GRAD) {
+        NF_CHECK(o.Get("subplans").IsArray(), "plan: control-flow step '%s' needs subplans", st.node.c_str());
+        Napi::Array subs = o.Get("subplans").As<Napi::Array>();
+        for (uint32_t i = 0; i < subs.Length(); i++) st.subplans.push_back(read_plan(env, subs.Get(i)));
+    } else if (st.kind != Step::OP) {
         Napi::Value id = o.Get("varId");
         NF_CHECK(id.IsNumber(), "plan: step '%s' needs a numeric varId", st.node.c_str());
         st.var_id = (int64_t)id.As<Napi::Number>().DoubleValue();
@@ -75,13 +87,10 @@ Step read_step(Napi::Env env, Napi::Value v) {
     return st;
 }
 
-} // namespace
-
-// createPlan({ numSlots, consts: [{slot, value}], feeds, fetches, steps }): plan
-Napi::Value create_plan(const Napi::CallbackInfo & info) {
-    Napi::Env env = info.Env();
-    NF_CHECK(info[0].IsObject(), "createPlan: spec must be an object");
-    Napi::Object spec = info[0].As<Napi::Object>();
+// A plan spec (sub-plans of control-flow steps included), validated.
+std::shared_ptr<Plan> read_plan(Napi::Env env, Napi::Value v) {
+    NF_CHECK(v.IsObject(), "createPlan: spec must be an object");
+    Napi::Object spec = v.As<Napi::Object>();
     auto plan = std::make_shared<Plan>();
     Napi::Value ns = spec.Get("numSlots");
     NF_CHECK(ns.IsNumber(), "plan: numSlots must be a number");
@@ -100,7 +109,16 @@ Napi::Value create_plan(const Napi::CallbackInfo & info) {
     Napi::Array steps = spec.Get("steps").As<Napi::Array>();
     for (uint32_t i = 0; i < steps.Length(); i++) plan->steps.push_back(read_step(env, steps.Get(i)));
     validate_plan(*plan);
-    return wrap_shared(env, plan, kPlanTag);
+    return plan;
+}
+
+} // namespace
+
+// createPlan({ numSlots, consts: [{slot, value}], feeds, fetches, steps }): plan. A control-flow
+// step ({ kind: 'cond' | 'while' | 'while_grad' }) carries its sub-plans as `subplans`.
+Napi::Value create_plan(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    return wrap_shared(env, read_plan(env, info[0]), kPlanTag);
 }
 
 // createStore({ allowSoftPlacement?, preferCuda? }): the Session's variables and placement.
@@ -245,9 +263,12 @@ Napi::Value plan_placement(const Napi::CallbackInfo & info) {
         const Step & st = plan->steps[k];
         Napi::Object r = Napi::Object::New(env);
         r.Set("node", st.node);
-        r.Set("op", st.kind == Step::OP         ? st.op
-                    : st.kind == Step::VAR_READ ? "variable"
-                                                : "assign");
+        r.Set("op", st.kind == Step::OP           ? st.op
+                    : st.kind == Step::VAR_READ   ? "variable"
+                    : st.kind == Step::COND       ? "cond"
+                    : st.kind == Step::WHILE      ? "while"
+                    : st.kind == Step::WHILE_GRAD ? "while_grad"
+                                                  : "assign");
         r.Set("device", device_name((Device)plan->placed[k]));
         rows.Set(rows.Length(), r);
     }

@@ -2,6 +2,7 @@
 // lifetimes, read and write variables.
 #include "graph/executor.h"
 #include "core/device.h"
+#include "graph/control_flow.h"
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -10,7 +11,7 @@
 
 namespace nf {
 
-void validate_plan(const Plan & plan) {
+void validate_plan(Plan & plan) {
     auto check_slot = [&](int s, const char * what) {
         NF_CHECK(s >= 0 && s < plan.num_slots, "plan: %s slot %d out of range [0, %d)", what, s,
                  plan.num_slots);
@@ -24,6 +25,10 @@ void validate_plan(const Plan & plan) {
         for (int s : st.free_after) check_slot(s, "free");
         if (st.kind == Step::OP) {
             NF_CHECK(find_op(st.op), "plan: node '%s' uses unknown op '%s'", st.node.c_str(), st.op.c_str());
+            plan.draws_random = plan.draws_random || st.stateful;
+        } else if (is_control_step(st)) {
+            check_control_step(st);   // sub-plans were validated when they were created
+            for (auto & sub : st.subplans) plan.draws_random = plan.draws_random || sub->draws_random;
         } else {
             NF_CHECK(st.var_id >= 0, "plan: node '%s' has no variable id", st.node.c_str());
             size_t want_in = st.kind == Step::VAR_READ ? 0 : 1;
@@ -43,6 +48,7 @@ namespace {
 
 // One run's values: slots, and per slot a copy on the other device made for an earlier step.
 struct RunState {
+    int64_t salt = 0;   // run_subplan's: which loop iteration this is
     std::vector<Tensor> slots, copies;
     std::vector<bool> is_const;
     // Non-constant slots that hold a copy. Forgetting walks only these: walking every slot after
@@ -88,7 +94,8 @@ Device run_op_step(const Step & st, std::vector<Tensor> in, RunState & rs, Varia
     Attrs counted;
     if (st.stateful) {
         counted = st.attrs;
-        counted.set("counter", (double)store.random_runs);
+        // Loop iterations (salt > 0) draw from their own part of the counter space.
+        counted.set("counter", (double)(store.random_runs + (rs.salt << 32)));
     }
     const Attrs & attrs = st.stateful ? counted : st.attrs;
     Device dev;
@@ -146,6 +153,14 @@ Device run_step(const Step & st, RunState & rs, VariableStore & store) {
             return v.device();
         }
         case Step::OP: return run_op_step(st, std::move(in), rs, store);
+        case Step::COND:
+        case Step::WHILE:
+        case Step::WHILE_GRAD: {
+            std::vector<Tensor> out = run_control_step(st, in, store, rs.salt);
+            rs.forget_copies();   // the sub-plans may have updated variables in place
+            for (size_t i = 0; i < st.outputs.size() && i < out.size(); i++) rs.slots[st.outputs[i]] = std::move(out[i]);
+            return Device::CPU;
+        }
     }
     return Device::CPU;
 }
@@ -185,10 +200,13 @@ void record_profile(Profile * prof, const Step & st, std::chrono::steady_clock::
     static const bool by_node = std::string(std::getenv("NODEFLOW_PROFILE")) == "nodes";
     auto & e = prof->by_op[by_node ? st.node
                            : st.kind == Step::OP ? st.op
-                           : st.kind == Step::VAR_READ ? "(variable read)" : "(assign)"];
+                           : st.kind == Step::VAR_READ ? "(variable read)"
+                           : is_control_step(st) ? "(control flow, sub-plans included)" : "(assign)"];
     e.first += ms;
     e.second++;
 }
+
+} // namespace
 
 bool aliases_variable(const Tensor & t, const VariableStore & store) {
     for (auto & kv : store.values) {
@@ -197,15 +215,12 @@ bool aliases_variable(const Tensor & t, const VariableStore & store) {
     return false;
 }
 
-} // namespace
-
-std::vector<Tensor> run_plan(const Plan & plan, VariableStore & store, const std::vector<Tensor> & feeds) {
+std::vector<Tensor> run_subplan(const Plan & plan, VariableStore & store, const std::vector<Tensor> & feeds,
+                                int64_t salt) {
     NF_CHECK(feeds.size() == plan.feeds.size(), "run: expected %zu feeds, got %zu", plan.feeds.size(),
              feeds.size());
-    std::lock_guard<std::mutex> lock(store.mu);
-    auto draws = [](const Step & st) { return st.stateful; };
-    if (std::any_of(plan.steps.begin(), plan.steps.end(), draws)) store.random_runs++;
     RunState rs;
+    rs.salt = salt;
     rs.slots.resize((size_t)plan.num_slots);
     rs.copies.resize((size_t)plan.num_slots);
     rs.is_const.assign((size_t)plan.num_slots, false);
@@ -253,8 +268,17 @@ std::vector<Tensor> run_plan(const Plan & plan, VariableStore & store, const std
     }
     std::vector<Tensor> out;
     for (int s : plan.fetches) {
-        const Tensor & v = rs.slots[s];
-        NF_CHECK(v.defined(), "internal: fetched slot %d has no value", s);
+        NF_CHECK(rs.slots[s].defined(), "internal: fetched slot %d has no value", s);
+        out.push_back(rs.slots[s]);
+    }
+    return out;
+}
+
+std::vector<Tensor> run_plan(const Plan & plan, VariableStore & store, const std::vector<Tensor> & feeds) {
+    std::lock_guard<std::mutex> lock(store.mu);
+    if (plan.draws_random) store.random_runs++;
+    std::vector<Tensor> out;
+    for (const Tensor & v : run_subplan(plan, store, feeds, 0)) {
         // Values come back on the host (the sync point of a GPU run), never aliasing a variable.
         if (v.device() != Device::CPU) {
             out.push_back(to_device(v, Device::CPU));

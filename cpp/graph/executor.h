@@ -5,15 +5,21 @@
 // Placement: each OP step runs where place_op (ops/dispatch.h) puts it; an input on the other
 // device is copied once per run (constants once per plan); variables live on the device their
 // assign asked for (CUDA when present); fetched values always come back to the host.
+// Control flow (tf.cond, tf.whileLoop and its gradient) are steps that run sub-plans:
+// cpp/graph/control_flow.h.
 #pragma once
 #include "ops/dispatch.h"
 #include <map>
 #include <mutex>
 
+#include <memory>
+
 namespace nf {
 
+struct Plan;
+
 struct Step {
-    enum Kind { OP, VAR_READ, ASSIGN, ASSIGN_ADD, ASSIGN_SUB };
+    enum Kind { OP, VAR_READ, ASSIGN, ASSIGN_ADD, ASSIGN_SUB, COND, WHILE, WHILE_GRAD };
     Kind kind = OP;
     std::string op;              // native op name (OP)
     std::string node;            // graph node name, for error messages
@@ -24,6 +30,9 @@ struct Step {
     int64_t var_id = -1;         // VAR_READ / ASSIGN*
     std::vector<int> free_after; // slots whose last use is this step
     DeviceRequest device = DeviceRequest::ANY;   // the node's tf.device
+    // COND: [then, else]; WHILE: [cond, body]; WHILE_GRAD: [gradient body]. What each one is
+    // fed and fetches: control_flow.h.
+    std::vector<std::shared_ptr<const Plan>> subplans;
 };
 
 struct Plan {
@@ -32,6 +41,7 @@ struct Plan {
     std::vector<int> feeds;
     std::vector<int> fetches;
     std::vector<Step> steps;
+    bool draws_random = false;   // a stateful step here or in a sub-plan (set by validate_plan)
     // Filled by runs: device copies of constants (they never change), and the device each
     // OP step last ran on (-1: not run yet), for logDevicePlacement.
     mutable std::mutex mu;
@@ -55,10 +65,20 @@ struct VariableStore {
 // The device variables of a store go to when a node asks for `req`.
 Device variable_device(const VariableStore & store, DeviceRequest req);
 
-// Validates slot indices and op names once, at compile time; throws nf::Error.
-void validate_plan(const Plan & plan);
+// Validates slot indices, op names and control-flow arities once, at compile time (sub-plans
+// too); sets draws_random. Throws nf::Error.
+void validate_plan(Plan & plan);
 // Runs the plan; feeds[i] fills plan.feeds[i]. Returns one host tensor per fetch (a copy when
 // the fetched value aliases a variable, so later updates never change a returned value).
 std::vector<Tensor> run_plan(const Plan & plan, VariableStore & store, const std::vector<Tensor> & feeds);
+
+// True if t shares storage with a variable of the store.
+bool aliases_variable(const Tensor & t, const VariableStore & store);
+
+// Runs a sub-plan inside a run (the store is already locked): returns the fetched values where
+// they are, device tensors included. `salt` tells loop iterations apart, so the random ops of each
+// iteration draw their own numbers (0 outside loops: the top-level stream is unchanged).
+std::vector<Tensor> run_subplan(const Plan & plan, VariableStore & store, const std::vector<Tensor> & feeds,
+                                int64_t salt);
 
 } // namespace nf

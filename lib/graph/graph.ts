@@ -17,6 +17,32 @@ export interface OpExtra {
   value?: Tensor;
   varId?: number;
   stateful?: boolean;
+  /** Control-flow nodes (cond, while, while_grad): the sub-plans the Session compiles for them. */
+  subplans?: SubPlan[];
+}
+
+/** What a control-flow node runs: `fetches` with `feeds` fed in this order, and `targets`. */
+export interface SubPlan {
+  context: BuildContext;
+  feeds: Tensor[];
+  fetches: Tensor[];
+  targets: Operation[];
+}
+
+/**
+ * @internal A tf.cond branch or tf.whileLoop function being built (lib/graph/subgraph.ts). Ops
+ * created while it is the innermost context belong to it; outer tensors they read are captured
+ * (replaced by inputs of the context), so only the control-flow node reads the outer graph.
+ */
+export interface BuildContext {
+  /** True if `op` belongs to this context (ops of contexts inside it do not). */
+  owns(op: Operation): boolean;
+  /** The tensor standing for `t` inside this context: t itself, or the input capturing it. */
+  capture(t: Tensor): Tensor;
+  /** Records an op created inside; `outerControl` are control inputs from outside it. */
+  adopt(op: Operation, outerControl: Operation[]): void;
+  /** For error messages: "tf.cond 'cond'". */
+  readonly description: string;
 }
 
 /** @internal options of Graph.addOp. */
@@ -29,10 +55,14 @@ export interface AddOpOptions {
   extra?: OpExtra;
   outputs?: NativeMeta[];
   exact?: { name: string; control: Operation[]; device: string | null };
+  /** The context the op belongs to, instead of the innermost one (a capture's input). */
+  context?: BuildContext | null;
 }
 
 export class Operation implements OpNode {
   readonly outputs: Tensor[] = [];
+  /** @internal the tf.cond / whileLoop context that built this op (null: the graph itself). */
+  context: BuildContext | null = null;
   /** @internal */
   constructor(
     readonly graph: Graph,
@@ -58,6 +88,7 @@ export class Operation implements OpNode {
 /** Node types that are not native kernels (handled by the Session's plan compiler). */
 export const SPECIAL_TYPES = new Set([
   'const', 'placeholder', 'placeholder_with_default', 'variable', 'assign', 'assign_add', 'assign_sub', 'no_op',
+  'cond', 'while', 'while_grad', 'subgraph_input',
 ]);
 
 export class Graph {
@@ -68,6 +99,8 @@ export class Graph {
   /** @internal */ nameStack: string[] = [];
   /** @internal */ controlStack: Operation[][] = [];
   /** @internal */ deviceStack: string[] = [];
+  /** @internal tf.cond / whileLoop functions being built, innermost last. */
+  contextStack: BuildContext[] = [];
   /** @internal */ opSeedCounter = 0;
   private readonly byName = new Map<string, Operation>();
   private readonly used = new Set<string>();
@@ -113,7 +146,8 @@ export class Graph {
    * (importMetaGraph) takes `name`, `control` and `device` as given instead of from the scopes.
    */
   addOp(type: string, inputs: Tensor[], attrs: Attrs, opts: AddOpOptions = {}): Operation {
-    inputs = inputs.map((t, i) => this.capture(t, type, i));
+    const context = opts.context !== undefined ? opts.context : this.contextStack[this.contextStack.length - 1] ?? null;
+    inputs = inputs.map((t, i) => this.capture(t, type, i, context));
     const exact = opts.exact;
     if (exact && this.used.has(exact.name)) {
       throw new Error(`addOp: the name '${exact.name}' is already used in this graph`);
@@ -131,11 +165,16 @@ export class Graph {
         throw new Error(`${(e as Error).message} [node '${name}']`);
       }
     }
-    const control = exact ? exact.control : this.controlStack.flat();
+    let control = exact ? exact.control : this.controlStack.flat();
+    const outerControl = context ? control.filter((c) => !context.owns(c)) : [];
+    if (context) control = control.filter((c) => context.owns(c));
+    else for (const c of control) checkTopLevel(c, type);
     const scoped = this.deviceStack.length ? this.deviceStack[this.deviceStack.length - 1] : null;
     const device = exact ? exact.device : scoped;
     const op = new Operation(this, this.operations.length, name, type, inputs, attrs, control, device, opts.extra ?? {});
     metas.forEach((m, i) => op.outputs.push(new Tensor(m.dtype, m.shape as Shape, { op, index: i })));
+    op.context = context;
+    context?.adopt(op, outerControl);
     this.operations.push(op);
     this.byName.set(name, op);
     return op;
@@ -148,11 +187,16 @@ export class Graph {
     this.byName.set(name, op);
   }
 
-  /** Inputs must belong to this graph; concrete tensors become constants. */
-  private capture(t: Tensor, type: string, i: number): Tensor {
+  /**
+   * Inputs must belong to this graph; concrete tensors become constants. Inside a tf.cond or
+   * whileLoop function, outer tensors are captured; outside, a tensor built inside one is refused.
+   */
+  private capture(t: Tensor, type: string, i: number, context: BuildContext | null): Tensor {
     if (!t.isSymbolic) return graphConstant(this, t);
     const g = (t.op as Operation).graph;
     if (g !== this) throw new Error(`${type}: input ${i} (${t.name}) belongs to a different graph`);
+    if (context) return context.capture(t);
+    checkTopLevel(t, type);
     return t;
   }
 
@@ -203,6 +247,31 @@ export class Graph {
   }
 }
 
+/** Throws if `t` was built inside a tf.cond / whileLoop function (used by `type` outside it). */
+function checkTopLevel(t: Tensor | Operation, type: string): void {
+  const inner = (t instanceof Operation ? t : (t.op as Operation)).context;
+  if (inner) {
+    throw new Error(`${type}: ${t.name} was built inside ${inner.description} and cannot be used outside it; ` +
+      'use the outputs of the cond or loop instead');
+  }
+}
+
+/**
+ * fn outside every tf.cond / whileLoop function being built: what it creates belongs to the
+ * graph itself (variables and their initializers, as TF's init_scope lifts them).
+ */
+export function outsideControlFlow<T>(fn: () => T): T {
+  if (executingEagerly()) return fn();
+  const g = getDefaultGraph();
+  const saved = g.contextStack;
+  g.contextStack = [];
+  try {
+    return fn();
+  } finally {
+    g.contextStack = saved;
+  }
+}
+
 // ---------------------------------------------------------------- default graph and scopes
 
 let globalGraph = new Graph();
@@ -241,8 +310,8 @@ export function nameScope<T>(name: string, fn: () => T): T {
 }
 
 /**
- * fn with no control dependencies and, for `clearNames`, outside every name scope (TF's
- * init_scope): for state created on the side of the graph being built, such as optimizer slots,
+ * fn with no control dependencies, outside tf.cond / whileLoop functions and, for `clearNames`,
+ * outside every name scope (TF's init_scope): for state created on the side of the graph being built, such as optimizer slots,
  * moving-average shadows and Keras' top-level nodes. Eagerly, just fn().
  */
 export function initScope<T>(fn: () => T, clearNames = false): T {
@@ -252,7 +321,7 @@ export function initScope<T>(fn: () => T, clearNames = false): T {
   g.controlStack = [];
   if (clearNames) g.nameStack = [];
   try {
-    return fn();
+    return outsideControlFlow(fn);
   } finally {
     g.controlStack = ctl;
     g.nameStack = names;

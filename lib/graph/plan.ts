@@ -2,18 +2,19 @@
  * Compiles (fetches, feeds) into a native execution plan: prune the graph to what the fetches
  * need (stopping at fed tensors), order by creation (topological), give every value a slot,
  * fuse conv2d + bias + activation chains (fuse.ts), and free each slot after its last use. One
- * plan per signature, cached by the Session.
+ * plan per signature, cached by the Session. Control-flow nodes (tf.cond, tf.whileLoop) carry
+ * their functions as sub-plans, compiled the same way (cpp/graph/control_flow.h).
  */
 import { shapeString } from '../dtype.js';
 import type { Attrs, NativeHandle } from '../native.js';
 import type { Tensor } from '../tensor.js';
 import { findFusions } from './fuse.js';
-import type { Operation } from './graph.js';
+import type { BuildContext, Operation } from './graph.js';
 import { SPECIAL_TYPES } from './graph.js';
 import { isStateful } from './op_traits.js';
 
 export interface PlanStep {
-  kind: 'op' | 'var_read' | 'assign' | 'assign_add' | 'assign_sub';
+  kind: 'op' | 'var_read' | 'assign' | 'assign_add' | 'assign_sub' | 'cond' | 'while' | 'while_grad';
   op?: string;
   node: string;
   inputs: number[];
@@ -24,6 +25,8 @@ export interface PlanStep {
   free: number[];
   /** The node's tf.device ('' = automatic placement). */
   device: string;
+  /** Control-flow steps: their functions' plans. */
+  subplans?: PlanSpec[];
 }
 
 export interface PlanSpec {
@@ -49,12 +52,24 @@ export function neededOps(fetchTensors: Tensor[], targets: Operation[], fedIds: 
   return needed;
 }
 
-/** Fetch targets: tensors whose values come back, ops that only run. */
-export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: Tensor[]): PlanSpec {
+/**
+ * Fetch targets: tensors whose values come back, ops that only run. `context`: the control-flow
+ * function whose sub-plan this is (null: a Session.run).
+ */
+export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: Tensor[], context: BuildContext | null = null): PlanSpec {
   const fedIds = new Set(fed.map((t) => t.id));
   const needed = neededOps(fetchTensors, targets, fedIds);
   const order = [...needed].sort((a, b) => a.id - b.id);
+  // An op built inside a control-flow function runs only as part of that function's sub-plan.
+  const foreign = order.find((op) => (context ? !context.owns(op) : op.context !== null) || op.type === 'subgraph_input');
+  if (foreign) {
+    throw new Error(`${foreign.name} was built inside ${foreign.context?.description ?? 'another function'}, ` +
+      'which runs it; fetch the outputs of the cond or loop instead');
+  }
   const fusions = findFusions(order, new Set([...fetchTensors.map((t) => t.id), ...fedIds]));
+  // Tensors some step or fetch reads: a loop records its history only when its gradient does.
+  const read = new Set(fetchTensors.map((t) => t.id));
+  for (const op of order) for (const t of op.inputs) read.add(t.id);
 
   let numSlots = 0;
   const slotOf = new Map<number, number>();
@@ -111,6 +126,22 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
         break;
       case 'no_op':
         break;
+      case 'cond':
+      case 'while':
+      case 'while_grad': {
+        const history = op.outputs.slice(op.attrs.n as number);
+        const attrs = op.type === 'while' ? { ...op.attrs, record: history.some((t) => read.has(t.id)) } : op.attrs;
+        steps.push({
+          ...base,
+          kind: op.type,
+          attrs,
+          inputs: op.inputs.map((t) => inSlot(t, op)),
+          outputs: op.outputs.map(outSlot),
+          subplans: op.extra.subplans!.map((p) => compilePlan(p.fetches, p.targets, p.feeds, p.context)),
+        });
+        break;
+      }
+
       default:
         if (SPECIAL_TYPES.has(op.type)) throw new Error(`internal: unhandled node type ${op.type}`);
         steps.push({

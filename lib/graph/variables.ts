@@ -13,7 +13,7 @@ import { Tensor } from '../tensor.js';
 import { cast } from '../ops/index_ops.js';
 import { add, sub } from '../ops/binary.js';
 import type { Operation } from './graph.js';
-import { getDefaultGraph, Graph } from './graph.js';
+import { getDefaultGraph, Graph, outsideControlFlow } from './graph.js';
 
 export const GraphKeys = {
   GLOBAL_VARIABLES: 'variables',
@@ -69,7 +69,9 @@ export class Variable extends Tensor {
       return;
     }
     const eager = executingEagerly();
-    const init = materialize(initialValue, opts.dtype);
+    // A variable made inside a tf.cond / whileLoop function belongs to the graph itself (TF lifts
+    // it out the same way): its initializer must not depend on the branch being taken.
+    const init = outsideControlFlow(() => materialize(initialValue, opts.dtype));
     const dtype = opts.dtype ?? init.dtype;
     const trainable = opts.trainable ?? true;
     if (init.shape.some((d) => d === null)) {
@@ -83,22 +85,22 @@ export class Variable extends Tensor {
       this.initialValue = null;
     } else {
       const g = getDefaultGraph();
-      const op = g.addOp('variable', [], {}, {
+      const op = outsideControlFlow(() => g.addOp('variable', [], {}, {
         name: opts.name ?? 'Variable',
         outputs: [{ dtype, shape: init.shape }],
-      });
+      }));
       super(dtype, [...init.shape], { op, index: 0 });
       // The graph node's output is this Variable object itself.
       op.outputs[0] = this;
       op.extra.varId = this.varId;
       this.opName = op.name;
-      this.initialValue = init.dtype === dtype ? init : cast(init, dtype);
-      this.initializer = g.addOp('assign', [this.initialValue], {}, {
+      this.initialValue = outsideControlFlow(() => (init.dtype === dtype ? init : cast(init, dtype)));
+      this.initializer = outsideControlFlow(() => g.addOp('assign', [this.initialValue!], {}, {
         name: `${op.name}/Assign`,
         fullName: true,
         extra: { varId: this.varId },
         outputs: [{ dtype, shape: init.shape }],
-      });
+      }));
       for (const c of opts.collections ?? [GraphKeys.GLOBAL_VARIABLES]) g.addToCollection(c, this);
       if (trainable) g.addToCollection(GraphKeys.TRAINABLE_VARIABLES, this);
     }

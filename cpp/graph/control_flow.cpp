@@ -1,0 +1,185 @@
+// tf.cond, tf.whileLoop and the loop's gradient over sub-plans (control_flow.h).
+#include "graph/control_flow.h"
+#include "core/device.h"
+#include <tuple>
+
+namespace nf {
+
+namespace {
+
+// The salt of iteration i of a loop run under `salt`: distinct for the iterations of one loop
+// (below 2^20, so salt << 32 plus the run count stays an exact counter attribute).
+int64_t iteration_salt(int64_t salt, int64_t i) {
+    return (salt * 1000003 + i + 1) % (int64_t(1) << 20);
+}
+
+bool truth(const Tensor & pred, const Step & st) {
+    NF_CHECK(pred.dtype() == DType::BOOL && pred.numel() == 1 && pred.ndim() <= 1,
+             "%s '%s': the predicate must be a bool scalar, got %s",
+             st.kind == Step::COND ? "cond" : "whileLoop", st.node.c_str(), pred.desc().c_str());
+    Tensor host = pred.device() == Device::CPU ? pred : to_device(pred, Device::CPU);
+    return *host.data<uint8_t>() != 0;
+}
+
+std::vector<Tensor> slice(const std::vector<Tensor> & v, size_t from, size_t n) {
+    return {v.begin() + (std::ptrdiff_t)from, v.begin() + (std::ptrdiff_t)(from + n)};
+}
+
+std::vector<Tensor> concat(std::vector<Tensor> a, const std::vector<Tensor> & b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+std::vector<Tensor> run_cond(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
+                             int64_t salt) {
+    const Plan & branch = *st.subplans[truth(in[0], st) ? 0 : 1];
+    return run_subplan(branch, store, slice(in, 1, in.size() - 1), salt);
+}
+
+// One loop variable's values at the start of each iteration, packed: their elements one after
+// another (1-D, on the device of the last one) and their shapes (int32 [iterations, rank], host).
+// A variable may change shape between iterations (within its shape invariant).
+std::pair<Tensor, Tensor> pack_history(std::vector<Tensor> & values, const Tensor & initial) {
+    const int64_t rank = initial.ndim();
+    Tensor shapes = Tensor::empty({(int64_t)values.size(), rank}, DType::I32);
+    for (size_t i = 0; i < values.size(); i++) {
+        for (int64_t d = 0; d < rank; d++) shapes.data<int32_t>()[(int64_t)i * rank + d] = (int32_t)values[i].dim(d);
+    }
+    if (values.empty()) return {Tensor::empty({0}, initial.dtype(), initial.device()), shapes};
+    const Device dev = values.back().device();
+    for (Tensor & v : values) {
+        if (v.device() != dev) v = to_device(v, dev);
+        v = v.contiguous().reshape_view({v.numel()});
+    }
+    Attrs axis0;
+    axis0.set("axis", 0.0);
+    return {dispatch_on("concat", values, axis0, dev)[0], shapes};
+}
+
+std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
+                              int64_t salt) {
+    const size_t n = (size_t)st.attrs.get_int("n");
+    const int64_t max_iterations = st.attrs.get_int("max_iterations", -1);
+    const bool record = st.attrs.get_bool("record");
+    const Plan & cond = *st.subplans[0];
+    const Plan & body = *st.subplans[1];
+    std::vector<Tensor> vars = slice(in, 0, n);
+    const std::vector<Tensor> caps = slice(in, n, in.size() - n);
+    std::vector<std::vector<Tensor>> history(record ? n : 0);
+    for (int64_t i = 0; max_iterations < 0 || i < max_iterations; i++) {
+        const int64_t s = iteration_salt(salt, i);
+        if (!truth(run_subplan(cond, store, concat(vars, caps), s)[0], st)) break;
+        std::vector<Tensor> next = run_subplan(body, store, concat(vars, caps), s);
+        for (size_t k = 0; k < n; k++) {
+            NF_CHECK(next[k].dtype() == vars[k].dtype(),
+                     "whileLoop '%s': loop variable %zu entered as %s but the body returned %s",
+                     st.node.c_str(), k, vars[k].desc().c_str(), next[k].desc().c_str());
+            NF_CHECK(next[k].ndim() == vars[k].ndim(),
+                     "whileLoop '%s': loop variable %zu changed rank from %s to %s in iteration %lld",
+                     st.node.c_str(), k, shape_str(vars[k].shape()).c_str(), shape_str(next[k].shape()).c_str(),
+                     (long long)i);
+            // A value that aliases a variable could be updated in place by a later iteration.
+            if (record) history[k].push_back(aliases_variable(vars[k], store) ? vars[k].clone() : vars[k]);
+        }
+        vars = std::move(next);
+    }
+    std::vector<Tensor> out = vars;
+    out.resize(3 * n);
+    for (size_t k = 0; k < n && record; k++) {
+        std::tie(out[n + k], out[2 * n + k]) = pack_history(history[k], in[k]);
+    }
+    return out;
+}
+
+// A packed history (pack_history) as one view per iteration.
+std::vector<Tensor> unpack_history(const Tensor & packed, const Tensor & shapes, const Step & st, size_t k) {
+    NF_CHECK(shapes.dtype() == DType::I32 && shapes.ndim() == 2 && packed.ndim() == 1 && packed.is_contiguous(),
+             "whileLoop gradient '%s': history %zu is %s with shapes %s", st.node.c_str(), k,
+             packed.desc().c_str(), shapes.desc().c_str());
+    Tensor host = shapes.device() == Device::CPU ? shapes.contiguous() : to_device(shapes, Device::CPU);
+    std::vector<Tensor> rows;
+    int64_t offset = 0;
+    for (int64_t i = 0; i < host.dim(0); i++) {
+        Shape shape(host.data<int32_t>() + i * host.dim(1), host.data<int32_t>() + (i + 1) * host.dim(1));
+        const int64_t numel = shape_numel(shape);
+        NF_CHECK(offset + numel <= packed.numel(), "whileLoop gradient '%s': history %zu is too short",
+                 st.node.c_str(), k);
+        rows.push_back(packed.as_strided(shape, contiguous_strides(shape), packed.offset() + offset));
+        offset += numel;
+    }
+    return rows;
+}
+
+std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
+                                   int64_t salt) {
+    const size_t n = (size_t)st.attrs.get_int("n");
+    const size_t m = in.size() - 3 * n;
+    std::vector<std::vector<Tensor>> hist;
+    for (size_t k = 0; k < n; k++) hist.push_back(unpack_history(in[k], in[n + k], st, k));
+    const std::vector<Tensor> caps = slice(in, 2 * n, m);
+    std::vector<Tensor> dvars = slice(in, 2 * n + m, n);
+    const int64_t iterations = (int64_t)hist[0].size();
+    for (size_t k = 1; k < n; k++) {
+        NF_CHECK((int64_t)hist[k].size() == iterations, "whileLoop gradient '%s': history %zu has %zu iterations, "
+                 "history 0 has %lld", st.node.c_str(), k, hist[k].size(), (long long)iterations);
+    }
+    std::vector<Tensor> dcaps(m);
+    for (int64_t i = iterations - 1; i >= 0; i--) {
+        std::vector<Tensor> vars;
+        for (const auto & h : hist) vars.push_back(h[(size_t)i]);
+        std::vector<Tensor> d = run_subplan(*st.subplans[0], store, concat(concat(vars, caps), dvars),
+                                            iteration_salt(salt, i));
+        dvars = slice(d, 0, n);
+        for (size_t j = 0; j < m; j++) {
+            const Tensor & g = d[n + j];
+            dcaps[j] = dcaps[j].defined() ? dispatch_on("add", {dcaps[j], g}, Attrs{}, g.device())[0] : g;
+        }
+    }
+    for (size_t j = 0; j < m; j++) {
+        if (!dcaps[j].defined()) dcaps[j] = Tensor::zeros(caps[j].shape(), caps[j].dtype(), caps[j].device());
+    }
+    return concat(dvars, dcaps);
+}
+
+} // namespace
+
+void check_control_step(const Step & st) {
+    const char * node = st.node.c_str();
+    auto arity = [&](size_t k, size_t feeds, size_t fetches) {
+        const Plan & p = *st.subplans[k];
+        NF_CHECK(p.feeds.size() == feeds && p.fetches.size() == fetches,
+                 "plan: node '%s': sub-plan %zu takes %zu feeds and gives %zu fetches, expected %zu and %zu",
+                 node, k, p.feeds.size(), p.fetches.size(), feeds, fetches);
+    };
+    for (auto & p : st.subplans) NF_CHECK(p != nullptr, "plan: node '%s' has an empty sub-plan", node);
+    if (st.kind == Step::COND) {
+        NF_CHECK(st.subplans.size() == 2 && !st.inputs.empty(), "plan: cond '%s' needs 2 branches and a predicate", node);
+        arity(0, st.inputs.size() - 1, st.outputs.size());
+        arity(1, st.inputs.size() - 1, st.outputs.size());
+        return;
+    }
+    const int64_t n = st.attrs.get_int("n");
+    NF_CHECK(n >= 1, "plan: loop '%s' needs at least one loop variable", node);
+    const size_t un = (size_t)n;
+    if (st.kind == Step::WHILE) {
+        NF_CHECK(st.subplans.size() == 2 && st.inputs.size() >= un && st.outputs.size() == 3 * un,
+                 "plan: whileLoop '%s' has a bad arity", node);
+        arity(0, st.inputs.size(), 1);
+        arity(1, st.inputs.size(), un);
+    } else {
+        NF_CHECK(st.subplans.size() == 1 && st.inputs.size() >= 3 * un && st.outputs.size() == st.inputs.size() - 2 * un,
+                 "plan: whileLoop gradient '%s' has a bad arity", node);
+        arity(0, st.inputs.size() - un, st.outputs.size());
+    }
+}
+
+std::vector<Tensor> run_control_step(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
+                                     int64_t salt) {
+    switch (st.kind) {
+        case Step::COND: return run_cond(st, in, store, salt);
+        case Step::WHILE: return run_while(st, in, store, salt);
+        default: return run_while_grad(st, in, store, salt);
+    }
+}
+
+} // namespace nf

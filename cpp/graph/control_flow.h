@@ -1,0 +1,35 @@
+// Control-flow steps: TF's functional If and While (tf.cond, tf.whileLoop) and the While's
+// gradient, each running sub-plans of its Step (lib/graph/cond.ts, while_loop.ts build them).
+//
+// COND        inputs [pred, captures (m)]; subplans [then, else], each fed the m captures and
+//             fetching the outputs. pred is a bool scalar; only the chosen branch runs.
+// WHILE       attrs n, max_iterations (-1: none), record; inputs [loop vars (n), captures (m)];
+//             subplans [cond: fed vars + captures, fetches a bool scalar; body: fed the same,
+//             fetches the next vars]; outputs [final vars (n), packed (n), shapes (n)]. With
+//             `record` (the plan differentiates the loop), var k's values at the start of every
+//             iteration are packed: their elements in one 1-D tensor, and their shapes as int32
+//             [iterations, rank] (a variable may change shape within its invariant); else the
+//             history outputs stay empty.
+// WHILE_GRAD  attrs n; inputs [packed (n), shapes (n), captures (m), dy of the final vars (n)];
+//             subplans [gradient body: fed vars (n), captures (m), dvars (n); fetches d vars (n),
+//             d captures (m)], run for the iterations in reverse; outputs [d initial vars (n),
+//             d captures (m), summed over iterations].
+// Iteration i of a loop runs its sub-plans with its own salt, so random ops draw fresh numbers
+// each iteration, and the gradient's replay of iteration i draws the very same ones.
+#pragma once
+#include "graph/executor.h"
+
+namespace nf {
+
+inline bool is_control_step(const Step & st) {
+    return st.kind == Step::COND || st.kind == Step::WHILE || st.kind == Step::WHILE_GRAD;
+}
+
+// Arities of inputs, outputs and sub-plan feeds/fetches (validate_plan).
+void check_control_step(const Step & st);
+
+// Runs a control-flow step on its inputs (store locked by the caller); returns its outputs.
+std::vector<Tensor> run_control_step(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
+                                     int64_t salt);
+
+} // namespace nf

@@ -1,0 +1,198 @@
+/**
+ * tf.whileLoop: repeats `body` on loop variables while `cond` holds. In a graph, the condition
+ * and the body are functions (SubGraph, subgraph.ts) that one 'while' node runs at run time, as
+ * TF 2's functional While; eagerly it is a JavaScript loop. The gradient replays the iterations
+ * backwards: the forward node records each iteration's loop variables (only in plans that need
+ * them, packed so that a variable may change shape), and a 'while_grad' node runs the body's
+ * gradient function on them in reverse.
+ */
+import { isFloatDType, shapeString } from '../dtype.js';
+import { executingEagerly } from '../engine.js';
+import { registerGrad } from '../grad_registry.js';
+import type { Tensor } from '../tensor.js';
+import type { Graph, Operation } from './graph.js';
+import { controlDependencies, getDefaultGraph } from './graph.js';
+import { zerosLike } from '../ops/creation.js';
+import type { FlowItem } from './cond.js';
+import { flowTensors, replayGradients } from './cond.js';
+import { buildControlFlow, SubGraph, unionOfCaptures, underScope } from './subgraph.js';
+
+export interface WhileLoopOptions {
+  /** At most this many iterations (TF's maximum_iterations). */
+  maximumIterations?: number;
+  /**
+   * Per loop variable, the shape it keeps through the loop, with null for dimensions that change
+   * (default: its initial shape). The loop's outputs have these shapes.
+   */
+  shapeInvariants?: (number | null)[][];
+  /** The node's name (default 'while'); the functions' ops go under 'name/cond', 'name/body'. */
+  name?: string;
+  /** Accepted for TF code; nodeflow runs iterations one after another. */
+  parallelIterations?: number;
+}
+
+interface WhileInfo {
+  n: number;
+  body: SubGraph;
+  /** The body's inputs: loop variables, then the captured tensors (the node's inputs n…). */
+  bodyFeeds: Tensor[];
+  bodyResults: Tensor[];
+}
+const whileInfo = new WeakMap<Operation, WhileInfo>();
+
+/** Fails unless `shape` fits `invariant` (same rank; equal where both are known). */
+function checkFits(shape: (number | null)[], invariant: (number | null)[], what: () => string): void {
+  const fits = shape.length === invariant.length && shape.every((d, k) => d === null || invariant[k] === null || d === invariant[k]);
+  if (!fits) throw new Error(what());
+}
+
+/**
+ * Runs `body` on the loop variables while `cond` returns true; returns their final values. cond
+ * and body take the loop variables as arguments; body returns as many, with the same dtypes and
+ * shapes (or shapes that fit `shapeInvariants`). A single tensor in gives a single tensor out.
+ * Differentiable with respect to the initial values and to tensors the body reads.
+ *
+ *   const [i, acc] = tf.whileLoop((i, acc) => tf.less(i, 10), (i, acc) => [tf.add(i, 1), tf.mul(acc, x)], [0, 1]);
+ */
+export function whileLoop(cond: (...vars: Tensor[]) => FlowItem, body: (...vars: Tensor[]) => FlowItem, loopVars: FlowItem, opts?: WhileLoopOptions): Tensor;
+export function whileLoop(cond: (...vars: Tensor[]) => FlowItem, body: (...vars: Tensor[]) => FlowItem[], loopVars: FlowItem[], opts?: WhileLoopOptions): Tensor[];
+export function whileLoop(
+  cond: (...vars: Tensor[]) => FlowItem,
+  body: (...vars: Tensor[]) => FlowItem | FlowItem[],
+  loopVars: FlowItem | FlowItem[],
+  opts: WhileLoopOptions = {},
+): Tensor | Tensor[] {
+  if (typeof cond !== 'function' || typeof body !== 'function') throw new Error('whileLoop: cond and body must be functions');
+  const single = !Array.isArray(loopVars);
+  const vars = flowTensors(loopVars, 'whileLoop: loopVars');
+  if (!vars.length) throw new Error('whileLoop: loopVars is empty');
+  const max = opts.maximumIterations;
+  if (max !== undefined && (!Number.isInteger(max) || max < 0)) {
+    throw new Error(`whileLoop: maximumIterations must be an integer >= 0, got ${String(max)}`);
+  }
+  const invariants = opts.shapeInvariants ?? vars.map((v) => v.shape as (number | null)[]);
+  if (invariants.length !== vars.length) {
+    throw new Error(`whileLoop: ${invariants.length} shapeInvariants for ${vars.length} loop variables`);
+  }
+  vars.forEach((v, k) => checkFits(v.shape, invariants[k], () =>
+    `whileLoop: loop variable ${k} is ${v.dtype} ${shapeString(v.shape)}, which does not fit its shape invariant ${shapeString(invariants[k])}`));
+  const out = executingEagerly() ? eagerLoop(cond, body, vars, max) : graphLoop(cond, body, vars, invariants, max, opts.name ?? 'while');
+  return single ? out[0] : out;
+}
+
+function bodyResult(value: FlowItem | FlowItem[], vars: Tensor[], invariants: (number | null)[][], where: string): Tensor[] {
+  const next = flowTensors(value, `${where}: body`);
+  if (next.length !== vars.length) {
+    throw new Error(`${where}: body returned ${next.length} value(s) for ${vars.length} loop variable(s)`);
+  }
+  next.forEach((t, k) => {
+    const hint = () => `${where}: loop variable ${k} enters the loop as ${vars[k].dtype} ${shapeString(vars[k].shape)} but the body ` +
+      `returns ${t.dtype} ${shapeString(t.shape)}; a loop variable keeps its dtype, and its shape unless shapeInvariants allow the change`;
+    if (t.dtype !== vars[k].dtype) throw new Error(hint());
+    checkFits(t.shape, invariants[k], hint);
+  });
+  return next;
+}
+
+function isTrue(p: FlowItem, where: string): boolean {
+  const [t] = flowTensors(p, `${where}: cond`);
+  if (t.dtype !== 'bool' || t.size !== 1) throw new Error(`${where}: cond must return a bool scalar, got ${t.dtype} ${shapeString(t.shape)}`);
+  return Boolean(t.dataSync()[0]);
+}
+
+function eagerLoop(cond: (...v: Tensor[]) => FlowItem, body: (...v: Tensor[]) => FlowItem | FlowItem[], vars: Tensor[], max?: number): Tensor[] {
+  const invariants = vars.map((v) => v.shape as (number | null)[]);
+  for (let i = 0; (max === undefined || i < max) && isTrue(cond(...vars), 'whileLoop'); i++) {
+    vars = bodyResult(body(...vars), vars, invariants.map((s) => s.map(() => null)), 'whileLoop');
+  }
+  return vars;
+}
+
+function graphLoop(
+  cond: (...v: Tensor[]) => FlowItem,
+  body: (...v: Tensor[]) => FlowItem | FlowItem[],
+  vars: Tensor[],
+  invariants: (number | null)[][],
+  max: number | undefined,
+  name: string,
+): Tensor[] {
+  const g = getDefaultGraph();
+  return buildControlFlow(g, name, (full, parent) => {
+    const where = `whileLoop '${full}'`;
+    const [condSub, bodySub] = [0, 1].map(() => new SubGraph(g, `tf.whileLoop '${full}'`, parent));
+    const inputs = (s: SubGraph) => vars.map((v, k) => s.newInput(v.dtype, invariants[k], 'loop_var'));
+    const [condVars, bodyVars] = [inputs(condSub), inputs(bodySub)];
+    const p = underScope(g, full, 'cond', () => condSub.build(() => {
+      const [t] = flowTensors(cond(...condVars), `${where}: cond`);
+      if (t.dtype !== 'bool' || t.shape.length > 1 || (t.shape.length === 1 && t.shape[0] !== 1 && t.shape[0] !== null)) {
+        throw new Error(`${where}: cond must return a bool scalar, got ${t.dtype} ${shapeString(t.shape)}`);
+      }
+      return condSub.capture(t);
+    }));
+    const next = underScope(g, full, 'body', () => bodySub.build(() =>
+      bodyResult(body(...bodyVars), vars, invariants, where).map((t) => bodySub.capture(t))));
+    return buildWhileNode(g, full, vars, invariants, max, [condSub, condVars, [p]], [bodySub, bodyVars, next]);
+  });
+}
+
+type Fn = [SubGraph, Tensor[], Tensor[]];   // function, its loop-variable inputs, its results
+
+function buildWhileNode(g: Graph, full: string, vars: Tensor[], invariants: (number | null)[][], max: number | undefined,
+  [condSub, condVars, condOut]: Fn, [bodySub, bodyVars, bodyOut]: Fn): Tensor[] {
+  const captured = unionOfCaptures([condSub, bodySub]);
+  const condFeeds = [...condVars, ...captured.map((t) => condSub.inputFor(t))];
+  const bodyFeeds = [...bodyVars, ...captured.map((t) => bodySub.inputFor(t))];
+  const outerControl = [...new Set([...condSub.outerControl, ...bodySub.outerControl])];
+  const n = vars.length;
+  const op = controlDependencies(outerControl, () =>
+    g.addOp('while', [...vars, ...captured], { n, max_iterations: max ?? -1 }, {
+      name: full,
+      reserved: true,
+      outputs: [
+        ...vars.map((v, k) => ({ dtype: v.dtype, shape: invariants[k] })),
+        // The history, for the gradient: per variable its values packed, and their shapes.
+        ...vars.map((v) => ({ dtype: v.dtype, shape: [null] })),
+        ...vars.map((v) => ({ dtype: 'int32' as const, shape: [null, v.shape.length] })),
+      ],
+      extra: { subplans: [condSub.subPlan(condFeeds, condOut), bodySub.subPlan(bodyFeeds, bodyOut)] },
+    }));
+  whileInfo.set(op, { n, body: bodySub, bodyFeeds, bodyResults: bodyOut });
+  return op.outputs.slice(0, n);
+}
+
+registerGrad('while', (dys, ctx) => {
+  const op = ctx as unknown as Operation;
+  const info = whileInfo.get(op);
+  if (!info) throw new Error(`gradients: while node '${op.name}' has no body (imported graphs cannot be differentiated)`);
+  const { n } = info;
+  const g = op.graph;
+  const [vars, captured, history] = [op.inputs.slice(0, n), op.inputs.slice(n), op.outputs.slice(n)];
+  if (![...vars, ...captured].some((t) => isFloatDType(t.dtype))) return op.inputs.map(() => null);
+  const grads = buildControlFlow(g, `${op.name.split('/').pop()}_grad`, (full, parent) => {
+    const G = new SubGraph(g, `the gradient of tf.whileLoop '${op.name}'`, parent, info.body);
+    // Per iteration: d(next vars) comes in, d(vars) and d(captured) go out.
+    const dNext = vars.map((v, k) => G.newInput(v.dtype, info.bodyResults[k].shape, 'dvar'));
+    const bodyVars = info.bodyFeeds.slice(0, n);
+    const m = G.captured.length;
+    const outs = underScope(g, full, 'body', () => {
+      const d = replayGradients(info.body, G, info.bodyResults, [...bodyVars, ...G.captured.map((t) => G.inputFor(t))], dNext, `tf.whileLoop '${op.name}'`);
+      // Tensors the gradient itself captured are not the loop's inputs: their d is never asked for.
+      return [...d, ...G.captured.slice(m).map((t) => G.build(() => zerosLike(G.inputFor(t))))];
+    });
+    const gradCaptured = [...G.captured];
+    const node = g.addOp('while_grad', [...history, ...gradCaptured, ...dys.slice(0, n)], { n }, {
+      name: full,
+      reserved: true,
+      outputs: [...vars, ...gradCaptured].map((t) => ({ dtype: t.dtype, shape: t.shape })),
+      extra: { subplans: [G.subPlan([...bodyVars, ...gradCaptured.map((t) => G.inputFor(t)), ...dNext], outs)] },
+    });
+    return { dVars: node.outputs.slice(0, n), dCaptured: new Map(gradCaptured.map((t, j) => [t.id, node.outputs[n + j]])) };
+  });
+  const floatOr = (t: Tensor, d: Tensor | undefined) => (isFloatDType(t.dtype) && d ? d : null);
+  return [...vars.map((v, k) => floatOr(v, grads.dVars[k])), ...captured.map((t) => floatOr(t, grads.dCaptured.get(t.id)))];
+});
+
+registerGrad('while_grad', (_dys, ctx) => {
+  throw new Error(`gradients: '${(ctx as unknown as Operation).name}' is the gradient of a tf.whileLoop; ` +
+    'gradients of it (second order through a loop) are not supported');
+});
