@@ -35,6 +35,9 @@ export interface NodeDef {
 let nativeOps: Set<string> | null = null;
 const isNativeOp = (type: string) => (nativeOps ??= new Set(native.listOps())).has(type);
 
+/** Node kinds of tf.cond / tf.whileLoop: their functions live outside the node list. */
+const CONTROL_FLOW = new Set(['cond', 'while', 'while_grad', 'subgraph_input']);
+
 // ---------------------------------------------------------------- export
 
 const inputName = (t: Tensor) => (t.valueIndex ? `${t.op!.name}:${t.valueIndex}` : t.op!.name);
@@ -42,6 +45,9 @@ const inputName = (t: Tensor) => (t.valueIndex ? `${t.op!.name}:${t.valueIndex}`
 /** The kind-specific fields of a node; `varNames` maps varId -> variable node name. */
 function specialFields(op: Operation, node: NodeDef, varNames: Map<number, string>): void {
   const what = `exportMetaGraph: node '${op.name}' (${op.type})`;
+  if (CONTROL_FLOW.has(op.type)) {
+    throw new Error(`${what} is part of a tf.cond or tf.whileLoop, whose functions cannot be written to a meta graph yet`);
+  }
   if (op.type === 'const') {
     if (!op.extra.value) throw new Error(`${what} has no value`);
     node.value = encodeValue(op.extra.value);
@@ -144,7 +150,7 @@ function importNode(
   g: Graph, node: NodeDef, ops: Map<string, Operation>, opts: ImportNodesOptions,
 ): Operation {
   const what = `importMetaGraph: node '${node.name}'`;
-  const special = SPECIAL_TYPES.has(node.op);
+  const special = SPECIAL_TYPES.has(node.op) && !CONTROL_FLOW.has(node.op);
   if (!special && !isNativeOp(node.op)) throw new Error(`${what}: unknown op '${node.op}'`);
   if (!Array.isArray(node.output)) {
     throw new Error(`${what}: 'output' must be an array of { dtype, shape }`);

@@ -187,6 +187,7 @@ describe('tf.cond', () => {
       const z = tf.cond(q, () => tf.constant(1), () => tf.constant(2));
       await expect(sess.run(z, { q: [true, false] })).rejects.toThrow(/cond 'cond_?\d*': the predicate must be a bool scalar, got bool\[2\]/);
       expect((await sess.run(y, { p: true })).item()).toBe(3);
+      expect(() => tf.train.exportMetaGraph()).toThrow(/exportMetaGraph: node '.*' \(.*\) is part of a tf.cond or tf.whileLoop/);
     });
   });
 });
