@@ -14,7 +14,8 @@ namespace {
 const napi_type_tag kPlanTag = {0x6e6f6465666c6f77ULL, 0x706c616e00000002ULL};
 const napi_type_tag kStoreTag = {0x6e6f6465666c6f77ULL, 0x73746f7265000003ULL};
 
-std::vector<int> read_slots(Napi::Value v, const char * what) {
+// allow_none: -1 is accepted too (a sub-plan's fetch that nothing reads).
+std::vector<int> read_slots(Napi::Value v, const char * what, bool allow_none = false) {
     NF_CHECK(v.IsArray(), "plan: %s must be an array of slot numbers", what);
     Napi::Array a = v.As<Napi::Array>();
     std::vector<int> out;
@@ -22,7 +23,7 @@ std::vector<int> read_slots(Napi::Value v, const char * what) {
         Napi::Value e = a.Get(i);
         NF_CHECK(e.IsNumber(), "plan: %s[%u] must be a number", what, i);
         double d = e.As<Napi::Number>().DoubleValue();
-        NF_CHECK(d >= 0 && d < 2e9 && d == (int)d, "plan: %s[%u] is not a slot number", what, i);
+        NF_CHECK((d >= 0 || (allow_none && d == -1)) && d < 2e9 && d == (int)d, "plan: %s[%u] is not a slot number", what, i);
         out.push_back((int)d);
     }
     return out;
@@ -105,7 +106,7 @@ std::shared_ptr<Plan> read_plan(Napi::Env env, Napi::Value v) {
         plan->consts.push_back({s.As<Napi::Number>().Int32Value(), unwrap_tensor(env, c.Get("value"), "plan const")});
     }
     plan->feeds = read_slots(spec.Get("feeds"), "feeds");
-    plan->fetches = read_slots(spec.Get("fetches"), "fetches");
+    plan->fetches = read_slots(spec.Get("fetches"), "fetches", true);
     Napi::Array steps = spec.Get("steps").As<Napi::Array>();
     for (uint32_t i = 0; i < steps.Length(); i++) plan->steps.push_back(read_step(env, steps.Get(i)));
     validate_plan(*plan);

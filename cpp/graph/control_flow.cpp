@@ -71,6 +71,7 @@ std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, V
         if (!truth(run_subplan(cond, store, concat(vars, caps), s)[0], st)) break;
         std::vector<Tensor> next = run_subplan(body, store, concat(vars, caps), s);
         for (size_t k = 0; k < n; k++) {
+            NF_CHECK(next[k].defined(), "plan: whileLoop '%s' does not compute loop variable %zu", st.node.c_str(), k);
             NF_CHECK(next[k].dtype() == vars[k].dtype(),
                      "whileLoop '%s': loop variable %zu entered as %s but the body returned %s",
                      st.node.c_str(), k, vars[k].desc().c_str(), next[k].desc().c_str());
@@ -130,13 +131,19 @@ std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & 
         std::vector<Tensor> d = run_subplan(*st.subplans[0], store, concat(concat(vars, caps), dvars),
                                             iteration_salt(salt, i));
         dvars = slice(d, 0, n);
+        for (size_t k = 0; k < n; k++) {
+            NF_CHECK(dvars[k].defined(), "plan: whileLoop gradient '%s' does not compute d var %zu", st.node.c_str(), k);
+        }
         for (size_t j = 0; j < m; j++) {
-            const Tensor & g = d[n + j];
-            dcaps[j] = dcaps[j].defined() ? dispatch_on("add", {dcaps[j], g}, Attrs{}, g.device())[0] : g;
+            const Tensor & g = d[n + j];   // undefined when nothing reads it
+            if (g.defined()) dcaps[j] = dcaps[j].defined() ? dispatch_on("add", {dcaps[j], g}, Attrs{}, g.device())[0] : g;
         }
     }
+    const std::vector<int> & fetched = st.subplans[0]->fetches;
     for (size_t j = 0; j < m; j++) {
-        if (!dcaps[j].defined()) dcaps[j] = Tensor::zeros(caps[j].shape(), caps[j].dtype(), caps[j].device());
+        if (!dcaps[j].defined() && fetched[n + j] != -1) {
+            dcaps[j] = Tensor::zeros(caps[j].shape(), caps[j].dtype(), caps[j].device());
+        }
     }
     return concat(dvars, dcaps);
 }

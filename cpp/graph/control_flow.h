@@ -14,6 +14,8 @@
 //             subplans [gradient body: fed vars (n), captures (m), dvars (n); fetches d vars (n),
 //             d captures (m)], run for the iterations in reverse; outputs [d initial vars (n),
 //             d captures (m), summed over iterations].
+// A sub-plan fetch of -1 marks an output nothing reads: it is not computed and comes back empty
+// (the loop's own variables and their gradients are always computed).
 // Iteration i of a loop runs its sub-plans with its own salt, so random ops draw fresh numbers
 // each iteration, and the gradient's replay of iteration i draws the very same ones.
 #pragma once

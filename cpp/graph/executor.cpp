@@ -18,7 +18,8 @@ void validate_plan(Plan & plan) {
     };
     for (auto & c : plan.consts) check_slot(c.first, "const");
     for (int s : plan.feeds) check_slot(s, "feed");
-    for (int s : plan.fetches) check_slot(s, "fetch");
+    // -1: an output of a control-flow function that nothing reads (its value is not computed).
+    for (int s : plan.fetches) if (s != -1) check_slot(s, "fetch");
     for (const Step & st : plan.steps) {
         for (int s : st.inputs) check_slot(s, "input");
         for (int s : st.outputs) check_slot(s, "output");
@@ -268,6 +269,10 @@ std::vector<Tensor> run_subplan(const Plan & plan, VariableStore & store, const 
     }
     std::vector<Tensor> out;
     for (int s : plan.fetches) {
+        if (s == -1) {
+            out.push_back(Tensor());
+            continue;
+        }
         NF_CHECK(rs.slots[s].defined(), "internal: fetched slot %d has no value", s);
         out.push_back(rs.slots[s]);
     }
@@ -279,6 +284,7 @@ std::vector<Tensor> run_plan(const Plan & plan, VariableStore & store, const std
     if (plan.draws_random) store.random_runs++;
     std::vector<Tensor> out;
     for (const Tensor & v : run_subplan(plan, store, feeds, 0)) {
+        NF_CHECK(v.defined(), "internal: a fetch of the run has no value");
         // Values come back on the host (the sync point of a GPU run), never aliasing a variable.
         if (v.device() != Device::CPU) {
             out.push_back(to_device(v, Device::CPU));

@@ -9,7 +9,7 @@ import { shapeString } from '../dtype.js';
 import type { Attrs, NativeHandle } from '../native.js';
 import type { Tensor } from '../tensor.js';
 import { findFusions } from './fuse.js';
-import type { BuildContext, Operation } from './graph.js';
+import type { BuildContext, Operation, SubPlan } from './graph.js';
 import { SPECIAL_TYPES } from './graph.js';
 import { isStateful } from './op_traits.js';
 
@@ -129,15 +129,21 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
       case 'cond':
       case 'while':
       case 'while_grad': {
-        const history = op.outputs.slice(op.attrs.n as number);
-        const attrs = op.type === 'while' ? { ...op.attrs, record: history.some((t) => read.has(t.id)) } : op.attrs;
+        const n = op.attrs.n as number;
+        const isRead = (t: Tensor) => read.has(t.id);
+        const [used, attrs] =
+          op.type === 'cond' ? [[op.outputs.map(isRead)], op.attrs]
+          // The loop records its iterations only when its gradient reads them.
+          : op.type === 'while' ? [[[true], op.outputs.slice(0, n).map(() => true)], { ...op.attrs, record: op.outputs.slice(n).some(isRead) }]
+          // The gradients of the loop variables feed the next (earlier) iteration.
+          : [[[...op.outputs.slice(0, n).map(() => true), ...op.outputs.slice(n).map(isRead)]], op.attrs];
         steps.push({
           ...base,
           kind: op.type,
           attrs,
           inputs: op.inputs.map((t) => inSlot(t, op)),
           outputs: op.outputs.map(outSlot),
-          subplans: op.extra.subplans!.map((p) => compilePlan(p.fetches, p.targets, p.feeds, p.context)),
+          subplans: op.extra.subplans!.map((p, i) => compileSubPlan(p, used[Math.min(i, used.length - 1)])),
         });
         break;
       }
@@ -163,6 +169,18 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
   });
   freeAfterLastUse(steps, new Set([...fetches, ...consts.map((c) => c.slot)]), numSlots);
   return { numSlots, consts, feeds, fetches, steps };
+}
+
+/**
+ * A control-flow function's plan, computing only the fetches marked `used`; the others are
+ * fetched as -1 (nothing reads them, so they are not computed: a loop gradient that an
+ * optimizer asks only for the weights skips the gradient of the input sequence).
+ */
+function compileSubPlan(p: SubPlan, used: boolean[]): PlanSpec {
+  const spec = compilePlan(p.fetches.filter((_, i) => used[i]), p.targets, p.feeds, p.context);
+  let k = 0;
+  spec.fetches = used.map((u) => (u ? spec.fetches[k++] : -1));
+  return spec;
 }
 
 /** Marks each slot to be freed right after the last step that reads (or writes) it. */

@@ -1,0 +1,57 @@
+/**
+ * The cost of tf.whileLoop's iterations: the same RNN (h = tanh(h·W + x_t), batch 32, hidden 64,
+ * T = 50 steps, loss on the last h, plain SGD step) built as one whileLoop and unrolled into T
+ * copies of the cell in the graph. Both run the same kernels, so the difference per iteration is
+ * the loop's own cost (running the condition and body sub-plans, recording the iterations for
+ * the gradient, replaying them backwards). One JSON line.
+ */
+import * as tf from 'nodeflow';
+
+const [T, B, H] = [50, 32, 64];
+
+function build(loop: boolean): tf.Operation {
+  tf.resetDefaultGraph();
+  tf.setRandomSeed(1);
+  const xs = tf.placeholder('float32', [T, B, H], 'xs');
+  const W = new tf.Variable(tf.randomNormal([H, H], { stddev: 0.1 }), { name: 'W' });
+  const cell = (h: tf.Tensor, x: tf.Tensor) => tf.tanh(tf.add(tf.matmul(h, W), x));
+  let h = tf.zeros([B, H]);
+  if (loop) {
+    h = tf.whileLoop((t) => tf.less(t, T), (t, h) => [tf.add(t, 1), cell(h, tf.gather(xs, t))], [tf.constant(0, 'int32'), h])[1];
+  } else {
+    for (let t = 0; t < T; t++) h = cell(h, tf.gather(xs, t));
+  }
+  return new tf.train.GradientDescentOptimizer(0.01).minimize(tf.reduceMean(tf.square(h)));
+}
+
+async function stepMs(loop: boolean, feeds: { xs: Float32Array }): Promise<number> {
+  const train = build(loop);
+  const sess = new tf.Session();
+  await sess.run(tf.globalVariablesInitializer());
+  await sess.run(train, feeds);
+  let best = Infinity;
+  for (let rep = 0; rep < 5; rep++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 10; i++) await sess.run(train, feeds);
+    best = Math.min(best, (performance.now() - t0) / 10);
+  }
+  sess.close();
+  return best;
+}
+
+export async function benchControlFlow(): Promise<void> {
+  tf.disableEagerExecution();
+  const feeds = { xs: Float32Array.from({ length: T * B * H }, (_, i) => Math.sin(i) * 0.5) };
+  // Alternated, so drift on a shared machine hits both alike.
+  const [loop, unrolled] = [[] as number[], [] as number[]];
+  for (let k = 0; k < 2; k++) {
+    loop.push(await stepMs(true, feeds));
+    unrolled.push(await stepMs(false, feeds));
+  }
+  const [l, u] = [Math.min(...loop), Math.min(...unrolled)];
+  console.log(JSON.stringify({
+    workload: 'while_loop_rnn', steps: T, batch: B, hidden: H,
+    loop_train_step_ms: +l.toFixed(3), unrolled_train_step_ms: +u.toFixed(3),
+    loop_vs_unrolled: +(l / u).toFixed(3), overhead_us_per_iteration: +(((l - u) * 1000) / T).toFixed(1),
+  }));
+}
