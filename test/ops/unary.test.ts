@@ -347,3 +347,21 @@ describe('unary: backward kernels check their inputs', () => {
       }));
   }
 });
+
+describe('tanh in float32 is the rational approximation TF uses (Eigen fast tanh)', () => {
+  it('is within 4e-7 of tanh on a dense sweep, and keeps NaN, ±Inf and -0', () =>
+    withEager(() => {
+      const n = 200001;
+      const x = Float32Array.from({ length: n }, (_, i) => -12 + (24 * i) / (n - 1));
+      const y = tf.tanh(tf.constant(x)).dataSync();
+      let worst = 0;
+      for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(y[i] - Math.tanh(x[i])));
+      expect(worst).toBeLessThan(4e-7);
+      expect(worst).toBeGreaterThan(0);   // float32, not a float64 tanh rounded
+      const special = tf.tanh(tf.constant(new Float32Array([NaN, Infinity, -Infinity, -0, 1e-30]))).dataSync();
+      expect(Array.from(special)).toEqual([NaN, 1, -1, -0, Math.fround(1e-30)]);
+      // float64 stays libm's tanh.
+      const x64 = tf.constant(new Float64Array([0.3, -2.5]));
+      tf.tanh(x64).dataSync().forEach((v, i) => expect(v).toBeCloseTo(Math.tanh([0.3, -2.5][i]), 15));
+    }));
+});
