@@ -41,6 +41,8 @@ export { gradients } from './graph/gradients.js';
 export { cond } from './graph/cond.js';
 export type { CondOptions, FlowValue } from './graph/cond.js';
 export { whileLoop } from './graph/while_loop.js';
+export { foldl, foldr, scan, mapFn } from './graph/functional.js';
+export type { FoldOptions, ScanOptions } from './graph/functional.js';
 export type { WhileLoopOptions } from './graph/while_loop.js';
 export { Session, InteractiveSession } from './graph/session.js';
 export type { Fetches, Feeds, FeedValue, SessionOptions, SessionConfig } from './graph/session.js';
@@ -51,7 +53,7 @@ export * as datasets from './datasets/index.js';
 export { data, errors } from './data/index.js';
 export type { Dataset, PartSpec, Structure, OneShotIterator, InitializableIterator } from './data/index.js';
 export { nn, losses } from './nn/index.js';
-export type { LossOptions, Reduction } from './nn/index.js';
+export type { LossOptions, Reduction, RNNCell, RNNState, StateSize, CellOptions, LSTMCellOptions, DynamicRnnOptions } from './nn/index.js';
 export { image } from './image/index.js';
 export { train, clipOps, clipByGlobalNorm, clipByNorm, globalNorm } from './train/index.js';
 export type {

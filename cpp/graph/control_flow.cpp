@@ -56,16 +56,39 @@ std::pair<Tensor, Tensor> pack_history(std::vector<Tensor> & values, const Tenso
     return {dispatch_on("concat", values, axis0, dev)[0], shapes};
 }
 
+// Per-iteration output j stacked over the iterations, [iterations, ...shape]; with no iteration,
+// empty, of the static shape the attrs give (unknown dimensions as 0).
+Tensor stack_outputs(std::vector<Tensor> & values, const Step & st, size_t j) {
+    const std::string key = "out" + std::to_string(j);
+    if (values.empty()) {
+        Shape shape{0};
+        for (int64_t d : st.attrs.get_ints(key + "_shape")) shape.push_back(d < 0 ? 0 : d);
+        return Tensor::empty(shape, dtype_from_name(st.attrs.get_string(key + "_dtype")));
+    }
+    const Device dev = values.back().device();
+    for (size_t i = 0; i < values.size(); i++) {
+        NF_CHECK(values[i].shape() == values[0].shape() && values[i].dtype() == values[0].dtype(),
+                 "whileLoop '%s': per-iteration output %zu is %s in iteration 0 but %s in iteration %zu; "
+                 "they are stacked, so they must agree", st.node.c_str(), j, values[0].desc().c_str(),
+                 values[i].desc().c_str(), i);
+        if (values[i].device() != dev) values[i] = to_device(values[i], dev);
+    }
+    Attrs axis0;
+    axis0.set("axis", 0.0);
+    return dispatch_on("stack", values, axis0, dev)[0];
+}
+
 std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
                               int64_t salt) {
     const size_t n = (size_t)st.attrs.get_int("n");
+    const size_t k_out = (size_t)st.attrs.get_int("k", 0);
     const int64_t max_iterations = st.attrs.get_int("max_iterations", -1);
     const bool record = st.attrs.get_bool("record");
     const Plan & cond = *st.subplans[0];
     const Plan & body = *st.subplans[1];
     std::vector<Tensor> vars = slice(in, 0, n);
     const std::vector<Tensor> caps = slice(in, n, in.size() - n);
-    std::vector<std::vector<Tensor>> history(record ? n : 0);
+    std::vector<std::vector<Tensor>> history(record ? n : 0), outs(k_out);
     for (int64_t i = 0; max_iterations < 0 || i < max_iterations; i++) {
         const int64_t s = iteration_salt(salt, i);
         if (!truth(run_subplan(cond, store, concat(vars, caps), s)[0], st)) break;
@@ -82,6 +105,8 @@ std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, V
             // A value that aliases a variable could be updated in place by a later iteration.
             if (record) history[k].push_back(aliases_variable(vars[k], store) ? vars[k].clone() : vars[k]);
         }
+        for (size_t j = 0; j < k_out; j++) outs[j].push_back(next[n + j]);
+        next.resize(n);
         vars = std::move(next);
     }
     std::vector<Tensor> out = vars;
@@ -89,7 +114,15 @@ std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, V
     for (size_t k = 0; k < n && record; k++) {
         std::tie(out[n + k], out[2 * n + k]) = pack_history(history[k], in[k]);
     }
+    for (size_t j = 0; j < k_out; j++) out.push_back(stack_outputs(outs[j], st, j));
     return out;
+}
+
+// Row i of a tensor: a view.
+Tensor row(const Tensor & t, int64_t i) {
+    Shape shape(t.shape().begin() + 1, t.shape().end());
+    std::vector<int64_t> strides(t.strides().begin() + 1, t.strides().end());
+    return t.as_strided(shape, strides, t.offset() + i * t.strides()[0]);
 }
 
 // A packed history (pack_history) as one view per iteration.
@@ -114,7 +147,8 @@ std::vector<Tensor> unpack_history(const Tensor & packed, const Tensor & shapes,
 std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
                                    int64_t salt) {
     const size_t n = (size_t)st.attrs.get_int("n");
-    const size_t m = in.size() - 3 * n;
+    const size_t k_out = (size_t)st.attrs.get_int("k", 0);
+    const size_t m = in.size() - 3 * n - k_out;
     std::vector<std::vector<Tensor>> hist;
     for (size_t k = 0; k < n; k++) hist.push_back(unpack_history(in[k], in[n + k], st, k));
     const std::vector<Tensor> caps = slice(in, 2 * n, m);
@@ -124,11 +158,18 @@ std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & 
         NF_CHECK((int64_t)hist[k].size() == iterations, "whileLoop gradient '%s': history %zu has %zu iterations, "
                  "history 0 has %lld", st.node.c_str(), k, hist[k].size(), (long long)iterations);
     }
+    const std::vector<Tensor> douts = slice(in, 3 * n + m, k_out);   // d of the stacked outputs
+    for (size_t j = 0; j < k_out; j++) {
+        NF_CHECK(douts[j].ndim() > 0 && douts[j].dim(0) == iterations, "whileLoop gradient '%s': the gradient "
+                 "of per-iteration output %zu is %s, expected %lld rows", st.node.c_str(), j,
+                 douts[j].desc().c_str(), (long long)iterations);
+    }
     std::vector<Tensor> dcaps(m);
     for (int64_t i = iterations - 1; i >= 0; i--) {
-        std::vector<Tensor> vars;
+        std::vector<Tensor> vars, douts_i;
         for (const auto & h : hist) vars.push_back(h[(size_t)i]);
-        std::vector<Tensor> d = run_subplan(*st.subplans[0], store, concat(concat(vars, caps), dvars),
+        for (const Tensor & d : douts) douts_i.push_back(row(d, i));
+        std::vector<Tensor> d = run_subplan(*st.subplans[0], store, concat(concat(concat(vars, caps), dvars), douts_i),
                                             iteration_salt(salt, i));
         dvars = slice(d, 0, n);
         for (size_t k = 0; k < n; k++) {
@@ -168,13 +209,21 @@ void check_control_step(const Step & st) {
     const int64_t n = st.attrs.get_int("n");
     NF_CHECK(n >= 1, "plan: loop '%s' needs at least one loop variable", node);
     const size_t un = (size_t)n;
+    const int64_t k = st.attrs.get_int("k", 0);
+    NF_CHECK(k >= 0, "plan: loop '%s' has a negative count of per-iteration outputs", node);
+    const size_t uk = (size_t)k;
     if (st.kind == Step::WHILE) {
-        NF_CHECK(st.subplans.size() == 2 && st.inputs.size() >= un && st.outputs.size() == 3 * un,
+        NF_CHECK(st.subplans.size() == 2 && st.inputs.size() >= un && st.outputs.size() == 3 * un + uk,
                  "plan: whileLoop '%s' has a bad arity", node);
+        for (size_t j = 0; j < uk; j++) {   // read once here, so a bad attr fails at compile time
+            const std::string key = "out" + std::to_string(j);
+            st.attrs.get_ints(key + "_shape");
+            dtype_from_name(st.attrs.get_string(key + "_dtype"));
+        }
         arity(0, st.inputs.size(), 1);
-        arity(1, st.inputs.size(), un);
+        arity(1, st.inputs.size(), un + uk);
     } else {
-        NF_CHECK(st.subplans.size() == 1 && st.inputs.size() >= 3 * un && st.outputs.size() == st.inputs.size() - 2 * un,
+        NF_CHECK(st.subplans.size() == 1 && st.inputs.size() >= 3 * un + uk && st.outputs.size() == st.inputs.size() - 2 * un - uk,
                  "plan: whileLoop gradient '%s' has a bad arity", node);
         arity(0, st.inputs.size() - un, st.outputs.size());
     }

@@ -134,7 +134,7 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
         const [used, attrs] =
           op.type === 'cond' ? [[op.outputs.map(isRead)], op.attrs]
           // The loop records its iterations only when its gradient reads them.
-          : op.type === 'while' ? [[[true], op.outputs.slice(0, n).map(() => true)], { ...op.attrs, record: op.outputs.slice(n).some(isRead) }]
+          : op.type === 'while' ? [[[true], op.extra.subplans![1].fetches.map(() => true)], { ...op.attrs, record: op.outputs.slice(n, 3 * n).some(isRead) }]
           // The gradients of the loop variables feed the next (earlier) iteration.
           : [[[...op.outputs.slice(0, n).map(() => true), ...op.outputs.slice(n).map(isRead)]], op.attrs];
         steps.push({

@@ -13,6 +13,8 @@ import type { Tensor } from '../tensor.js';
 import type { Graph, Operation } from './graph.js';
 import { controlDependencies, getDefaultGraph } from './graph.js';
 import { zerosLike } from '../ops/creation.js';
+import { stack } from '../ops/shape.js';
+import type { Attrs } from '../native.js';
 import type { FlowItem } from './cond.js';
 import { flowTensors, replayGradients } from './cond.js';
 import { buildControlFlow, SubGraph, unionOfCaptures, underScope } from './subgraph.js';
@@ -36,6 +38,7 @@ interface WhileInfo {
   body: SubGraph;
   /** The body's inputs: loop variables, then the captured tensors (the node's inputs n…). */
   bodyFeeds: Tensor[];
+  /** What the body returns: the next loop variables (n), then the per-iteration outputs. */
   bodyResults: Tensor[];
 }
 const whileInfo = new WeakMap<Operation, WhileInfo>();
@@ -63,8 +66,22 @@ export function whileLoop(
   opts: WhileLoopOptions = {},
 ): Tensor | Tensor[] {
   if (typeof cond !== 'function' || typeof body !== 'function') throw new Error('whileLoop: cond and body must be functions');
-  const single = !Array.isArray(loopVars);
   const vars = flowTensors(loopVars, 'whileLoop: loopVars');
+  const [out] = loopWithOutputs(cond, (...v) => [flowTensors(body(...v), 'whileLoop: body'), []], vars, opts);
+  return Array.isArray(loopVars) ? out : out[0];
+}
+
+/**
+ * whileLoop whose body also returns per-iteration outputs, which come back stacked
+ * ([iterations, ...shape]) next to the final loop variables: what tf.scan, tf.mapFn and
+ * tf.nn.dynamicRnn are built on (TF builds them on TensorArrays). Differentiable in both.
+ */
+export function loopWithOutputs(
+  cond: (...vars: Tensor[]) => FlowItem,
+  body: (...vars: Tensor[]) => [Tensor[], Tensor[]],
+  vars: Tensor[],
+  opts: WhileLoopOptions = {},
+): [Tensor[], Tensor[]] {
   if (!vars.length) throw new Error('whileLoop: loopVars is empty');
   const max = opts.maximumIterations;
   if (max !== undefined && (!Number.isInteger(max) || max < 0)) {
@@ -76,12 +93,10 @@ export function whileLoop(
   }
   vars.forEach((v, k) => checkFits(v.shape, invariants[k], () =>
     `whileLoop: loop variable ${k} is ${v.dtype} ${shapeString(v.shape)}, which does not fit its shape invariant ${shapeString(invariants[k])}`));
-  const out = executingEagerly() ? eagerLoop(cond, body, vars, max) : graphLoop(cond, body, vars, invariants, max, opts.name ?? 'while');
-  return single ? out[0] : out;
+  return executingEagerly() ? eagerLoop(cond, body, vars, max) : graphLoop(cond, body, vars, invariants, max, opts.name ?? 'while');
 }
 
-function bodyResult(value: FlowItem | FlowItem[], vars: Tensor[], invariants: (number | null)[][], where: string): Tensor[] {
-  const next = flowTensors(value, `${where}: body`);
+function checkNext(next: Tensor[], vars: Tensor[], invariants: (number | null)[][], where: string): Tensor[] {
   if (next.length !== vars.length) {
     throw new Error(`${where}: body returned ${next.length} value(s) for ${vars.length} loop variable(s)`);
   }
@@ -100,22 +115,27 @@ function isTrue(p: FlowItem, where: string): boolean {
   return Boolean(t.dataSync()[0]);
 }
 
-function eagerLoop(cond: (...v: Tensor[]) => FlowItem, body: (...v: Tensor[]) => FlowItem | FlowItem[], vars: Tensor[], max?: number): Tensor[] {
-  const invariants = vars.map((v) => v.shape as (number | null)[]);
+function eagerLoop(cond: (...v: Tensor[]) => FlowItem, body: (...v: Tensor[]) => [Tensor[], Tensor[]], vars: Tensor[], max?: number): [Tensor[], Tensor[]] {
+  const free = vars.map((v) => v.shape.map(() => null));
+  const outs: Tensor[][] = [];
   for (let i = 0; (max === undefined || i < max) && isTrue(cond(...vars), 'whileLoop'); i++) {
-    vars = bodyResult(body(...vars), vars, invariants.map((s) => s.map(() => null)), 'whileLoop');
+    const [next, out] = body(...vars);
+    vars = checkNext(next, vars, free, 'whileLoop');
+    outs.push(out);
   }
-  return vars;
+  // With no iteration the outputs' shapes are unknown eagerly: none come back (scan and mapFn
+  // handle their eager case themselves).
+  return [vars, outs.length ? outs[0].map((_, j) => stack(outs.map((o) => o[j]))) : []];
 }
 
 function graphLoop(
   cond: (...v: Tensor[]) => FlowItem,
-  body: (...v: Tensor[]) => FlowItem | FlowItem[],
+  body: (...v: Tensor[]) => [Tensor[], Tensor[]],
   vars: Tensor[],
   invariants: (number | null)[][],
   max: number | undefined,
   name: string,
-): Tensor[] {
+): [Tensor[], Tensor[]] {
   const g = getDefaultGraph();
   return buildControlFlow(g, name, (full, parent) => {
     const where = `whileLoop '${full}'`;
@@ -129,23 +149,30 @@ function graphLoop(
       }
       return condSub.capture(t);
     }));
-    const next = underScope(g, full, 'body', () => bodySub.build(() =>
-      bodyResult(body(...bodyVars), vars, invariants, where).map((t) => bodySub.capture(t))));
-    return buildWhileNode(g, full, vars, invariants, max, [condSub, condVars, [p]], [bodySub, bodyVars, next]);
+    const [next, outs] = underScope(g, full, 'body', () => bodySub.build(() => {
+      const [n, o] = body(...bodyVars);
+      return [checkNext(n, vars, invariants, where).map((t) => bodySub.capture(t)), o.map((t) => bodySub.capture(t))];
+    }));
+    return buildWhileNode(g, full, vars, invariants, max, [condSub, condVars, [p]], [bodySub, bodyVars, next], outs);
   });
 }
 
 type Fn = [SubGraph, Tensor[], Tensor[]];   // function, its loop-variable inputs, its results
 
 function buildWhileNode(g: Graph, full: string, vars: Tensor[], invariants: (number | null)[][], max: number | undefined,
-  [condSub, condVars, condOut]: Fn, [bodySub, bodyVars, bodyOut]: Fn): Tensor[] {
+  [condSub, condVars, condOut]: Fn, [bodySub, bodyVars, bodyOut]: Fn, perIteration: Tensor[]): [Tensor[], Tensor[]] {
   const captured = unionOfCaptures([condSub, bodySub]);
   const condFeeds = [...condVars, ...captured.map((t) => condSub.inputFor(t))];
   const bodyFeeds = [...bodyVars, ...captured.map((t) => bodySub.inputFor(t))];
   const outerControl = [...new Set([...condSub.outerControl, ...bodySub.outerControl])];
   const n = vars.length;
+  const attrs: Attrs = { n, k: perIteration.length, max_iterations: max ?? -1 };
+  perIteration.forEach((t, j) => {
+    attrs[`out${j}_shape`] = t.shape.map((d) => d ?? -1);
+    attrs[`out${j}_dtype`] = t.dtype;
+  });
   const op = controlDependencies(outerControl, () =>
-    g.addOp('while', [...vars, ...captured], { n, max_iterations: max ?? -1 }, {
+    g.addOp('while', [...vars, ...captured], attrs, {
       name: full,
       reserved: true,
       outputs: [
@@ -153,11 +180,12 @@ function buildWhileNode(g: Graph, full: string, vars: Tensor[], invariants: (num
         // The history, for the gradient: per variable its values packed, and their shapes.
         ...vars.map((v) => ({ dtype: v.dtype, shape: [null] })),
         ...vars.map((v) => ({ dtype: 'int32' as const, shape: [null, v.shape.length] })),
+        ...perIteration.map((t) => ({ dtype: t.dtype, shape: [null, ...t.shape] })),
       ],
-      extra: { subplans: [condSub.subPlan(condFeeds, condOut), bodySub.subPlan(bodyFeeds, bodyOut)] },
+      extra: { subplans: [condSub.subPlan(condFeeds, condOut), bodySub.subPlan(bodyFeeds, [...bodyOut, ...perIteration])] },
     }));
-  whileInfo.set(op, { n, body: bodySub, bodyFeeds, bodyResults: bodyOut });
-  return op.outputs.slice(0, n);
+  whileInfo.set(op, { n, body: bodySub, bodyFeeds, bodyResults: [...bodyOut, ...perIteration] });
+  return [op.outputs.slice(0, n), op.outputs.slice(3 * n)];
 }
 
 registerGrad('while', (dys, ctx) => {
@@ -165,31 +193,35 @@ registerGrad('while', (dys, ctx) => {
   const info = whileInfo.get(op);
   if (!info) throw new Error(`gradients: while node '${op.name}' has no body (imported graphs cannot be differentiated)`);
   const { n } = info;
+  const k = info.bodyResults.length - n;
   const g = op.graph;
-  const [vars, captured, history] = [op.inputs.slice(0, n), op.inputs.slice(n), op.outputs.slice(n)];
+  const [vars, captured, history] = [op.inputs.slice(0, n), op.inputs.slice(n), op.outputs.slice(n, 3 * n)];
   if (![...vars, ...captured].some((t) => isFloatDType(t.dtype))) return op.inputs.map(() => null);
   const grads = buildControlFlow(g, `${op.name.split('/').pop()}_grad`, (full, parent) => {
     const G = new SubGraph(g, `the gradient of tf.whileLoop '${op.name}'`, parent, info.body);
-    // Per iteration: d(next vars) comes in, d(vars) and d(captured) go out.
-    const dNext = vars.map((v, k) => G.newInput(v.dtype, info.bodyResults[k].shape, 'dvar'));
+    // Per iteration: d(next vars) and d(this iteration's outputs) come in, d(vars) and
+    // d(captured) go out.
+    const dIn = info.bodyResults.map((t, j) => G.newInput(t.dtype, t.shape, j < n ? 'dvar' : 'dout'));
     const bodyVars = info.bodyFeeds.slice(0, n);
     const m = G.captured.length;
     const outs = underScope(g, full, 'body', () => {
-      const d = replayGradients(info.body, G, info.bodyResults, [...bodyVars, ...G.captured.map((t) => G.inputFor(t))], dNext, `tf.whileLoop '${op.name}'`);
+      const d = replayGradients(info.body, G, info.bodyResults, [...bodyVars, ...G.captured.map((t) => G.inputFor(t))], dIn, `tf.whileLoop '${op.name}'`);
       // Tensors the gradient itself captured are not the loop's inputs: their d is never asked for.
       return [...d, ...G.captured.slice(m).map((t) => G.build(() => zerosLike(G.inputFor(t))))];
     });
     const gradCaptured = [...G.captured];
-    const node = g.addOp('while_grad', [...history, ...gradCaptured, ...dys.slice(0, n)], { n }, {
+    const node = g.addOp('while_grad', [...history, ...gradCaptured, ...dys.slice(0, n), ...dys.slice(3 * n, 3 * n + k)], { n, k }, {
       name: full,
       reserved: true,
       outputs: [...vars, ...gradCaptured].map((t) => ({ dtype: t.dtype, shape: t.shape })),
-      extra: { subplans: [G.subPlan([...bodyVars, ...gradCaptured.map((t) => G.inputFor(t)), ...dNext], outs)] },
+      extra: {
+        subplans: [G.subPlan([...bodyVars, ...gradCaptured.map((t) => G.inputFor(t)), ...dIn], outs)],
+      },
     });
     return { dVars: node.outputs.slice(0, n), dCaptured: new Map(gradCaptured.map((t, j) => [t.id, node.outputs[n + j]])) };
   });
   const floatOr = (t: Tensor, d: Tensor | undefined) => (isFloatDType(t.dtype) && d ? d : null);
-  return [...vars.map((v, k) => floatOr(v, grads.dVars[k])), ...captured.map((t) => floatOr(t, grads.dCaptured.get(t.id)))];
+  return [...vars.map((v, j) => floatOr(v, grads.dVars[j])), ...captured.map((t) => floatOr(t, grads.dCaptured.get(t.id)))];
 });
 
 registerGrad('while_grad', (_dys, ctx) => {

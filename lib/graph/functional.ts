@@ -1,0 +1,141 @@
+/**
+ * TF's functional ops over the rows of a tensor: tf.foldl, tf.foldr, tf.scan and tf.mapFn. In a
+ * graph each is one whileLoop that gathers row i of `elems` (so the rows may be as many as the
+ * data has at run time); scan and mapFn stack their per-row results through the loop's
+ * per-iteration outputs (loopWithOutputs). Eagerly they are JavaScript loops. All differentiable.
+ * `elems` is one tensor (TF also takes nested structures).
+ */
+import { executingEagerly } from '../engine.js';
+import { constant } from '../ops/creation.js';
+import { add, less, greaterEqual, sub } from '../ops/binary.js';
+import { gather } from '../ops/index_ops.js';
+import { shape } from '../ops/core.js';
+import { concat, expandDims, reverse, stack, unstack } from '../ops/shape.js';
+import type { Tensor } from '../tensor.js';
+import type { FlowItem } from './cond.js';
+import { flowTensors } from './cond.js';
+import { loopWithOutputs, whileLoop } from './while_loop.js';
+
+export interface FoldOptions {
+  /** The first accumulator (default: the first row, and the fold starts at the second). */
+  initializer?: Tensor;
+  name?: string;
+}
+
+export interface ScanOptions extends FoldOptions {
+  /** Scan from the last row to the first (the results keep the rows' order). */
+  reverse?: boolean;
+}
+
+const int = (v: number) => constant(v, 'int32');
+/** The number of rows of elems, at run time. */
+const rowCount = (elems: Tensor) => gather(shape(elems), int(0));
+
+function checkElems(elems: Tensor, what: string): void {
+  if (!elems || typeof (elems as Tensor).dtype !== 'string') throw new Error(`${what}: elems must be a Tensor`);
+  if (elems.shape.length === 0) throw new Error(`${what}: elems must have at least one dimension, got a scalar`);
+}
+
+/**
+ * fn(…fn(fn(initializer, elems[0]), elems[1])…, elems[n-1]): a running accumulation over the
+ * rows (TF's tf.foldl). Without an initializer the first row starts it.
+ *
+ *   const total = tf.foldl((acc, x) => tf.add(acc, x), xs);
+ */
+export function foldl(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, opts: FoldOptions = {}): Tensor {
+  return fold(fn, elems, opts, false, 'foldl');
+}
+
+/** Like foldl, from the last row to the first (TF's tf.foldr). */
+export function foldr(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, opts: FoldOptions = {}): Tensor {
+  return fold(fn, elems, opts, true, 'foldr');
+}
+
+function fold(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, opts: FoldOptions, fromEnd: boolean, what: string): Tensor {
+  checkElems(elems, what);
+  const step = (acc: Tensor, x: Tensor) => flowTensors(fn(acc, x), `${what}: fn`)[0];
+  if (executingEagerly()) {
+    const rows = unstack(elems);
+    if (fromEnd) rows.reverse();
+    let acc = opts.initializer ?? rows.shift();
+    if (!acc) throw new Error(`${what}: elems has no rows and there is no initializer`);
+    for (const r of rows) acc = step(acc, r);
+    return acc;
+  }
+  const n = rowCount(elems);
+  const skip = opts.initializer ? 0 : 1;
+  const first = fromEnd ? sub(n, int(1 + skip)) : int(skip);
+  const acc0 = opts.initializer ?? gather(elems, fromEnd ? sub(n, int(1)) : int(0));
+  const [, acc] = whileLoop(
+    (i) => (fromEnd ? greaterEqual(i, 0) : less(i, n)),
+    (i, acc) => [add(i, fromEnd ? -1 : 1), step(acc, gather(elems, i))],
+    [first, acc0],
+    { name: opts.name ?? what },
+  );
+  return acc;
+}
+
+/**
+ * The accumulator after every row, stacked (TF's tf.scan): row i of the result is
+ * fn(result[i-1], elems[i]), with result[-1] = initializer (without one, result[0] = elems[0]).
+ *
+ *   const cumulative = tf.scan((acc, x) => tf.add(acc, x), xs);
+ */
+export function scan(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, opts: ScanOptions = {}): Tensor {
+  checkElems(elems, 'scan');
+  const step = (acc: Tensor, x: Tensor) => flowTensors(fn(acc, x), 'scan: fn')[0];
+  const rev = opts.reverse ?? false;
+  if (executingEagerly()) {
+    const rows = unstack(elems);
+    if (rev) rows.reverse();
+    let acc = opts.initializer ?? rows.shift();
+    if (!acc) throw new Error('scan: elems has no rows and there is no initializer');
+    const out = opts.initializer ? [] : [acc];
+    for (const r of rows) out.push((acc = step(acc, r)));
+    if (!out.length) throw new Error('scan: elems has no rows: the shape of the result is unknown eagerly');
+    return rev ? stack(out.reverse()) : stack(out);
+  }
+  const x = rev ? reverse(elems, [0]) : elems;
+  const n = rowCount(x);
+  const skip = opts.initializer ? 0 : 1;
+  const acc0 = opts.initializer ?? gather(x, int(0));
+  const [, [stacked]] = loopWithOutputs(
+    (i) => less(i, n),
+    (i, acc) => {
+      const next = step(acc, gather(x, i));
+      return [[add(i, 1), next], [next]];
+    },
+    [int(skip), acc0],
+    { name: opts.name ?? 'scan' },
+  );
+  const all = opts.initializer ? stacked : concat([expandDims(acc0, 0), stacked], 0);
+  return rev ? reverse(all, [0]) : all;
+}
+
+/**
+ * fn applied to every row, the results stacked (TF's tf.map_fn). fn may return several tensors:
+ * then a list of stacked tensors comes back.
+ *
+ *   const norms = tf.mapFn((row) => tf.sqrt(tf.reduceSum(tf.square(row))), matrix);
+ */
+export function mapFn(fn: (x: Tensor) => FlowItem, elems: Tensor, opts?: { name?: string }): Tensor;
+export function mapFn(fn: (x: Tensor) => FlowItem[], elems: Tensor, opts?: { name?: string }): Tensor[];
+export function mapFn(fn: (x: Tensor) => FlowItem | FlowItem[], elems: Tensor, opts: { name?: string } = {}): Tensor | Tensor[] {
+  checkElems(elems, 'mapFn');
+  let many = false;
+  const apply = (row: Tensor) => {
+    const value = fn(row);
+    many = Array.isArray(value);
+    return flowTensors(value, 'mapFn: fn');
+  };
+  let out: Tensor[];
+  if (executingEagerly()) {
+    const results = unstack(elems).map(apply);
+    if (!results.length) throw new Error('mapFn: elems has no rows: the shape of the result is unknown eagerly');
+    out = results[0].map((_, j) => stack(results.map((r) => r[j])));
+  } else {
+    const n = rowCount(elems);
+    out = loopWithOutputs((i) => less(i, n), (i) => [[add(i, 1)], apply(gather(elems, i))], [int(0)], { name: opts.name ?? 'map' })[1];
+  }
+  return many ? out : out[0];
+}
