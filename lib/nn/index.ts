@@ -20,6 +20,7 @@ import {
 import { fusedBatchNorm, localResponseNormalization, lrn } from '../ops/norm.js';
 import { l2Loss, moments } from './moments.js';
 import * as lossFns from './losses.js';
+import { dynamicRnn, rnnCell } from './rnn.js';
 
 export const nn = {
   relu,
@@ -54,6 +55,8 @@ export const nn = {
   localResponseNormalization,
   l2Loss,
   moments,
+  dynamicRnn,
+  rnnCell,
 };
 
 export const losses = {
@@ -67,3 +70,4 @@ export const losses = {
   getLosses: lossFns.getLosses,
 };
 export type { LossOptions, Reduction } from './losses.js';
+export type { RNNCell, RNNState, StateSize, CellOptions, LSTMCellOptions, DynamicRnnOptions } from './rnn.js';
