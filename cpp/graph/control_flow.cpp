@@ -78,21 +78,44 @@ Tensor stack_outputs(std::vector<Tensor> & values, const Step & st, size_t j) {
     return dispatch_on("stack", values, axis0, dev)[0];
 }
 
+// Row i of a tensor: a view.
+Tensor row(const Tensor & t, int64_t i) {
+    Shape shape(t.shape().begin() + 1, t.shape().end());
+    std::vector<int64_t> strides(t.strides().begin() + 1, t.strides().end());
+    return t.as_strided(shape, strides, t.offset() + i * t.strides()[0]);
+}
+
+// Row i of each per-iteration input, checked to exist.
+std::vector<Tensor> rows_at(const std::vector<Tensor> & elems, int64_t i, const Step & st) {
+    std::vector<Tensor> rows;
+    for (size_t j = 0; j < elems.size(); j++) {
+        NF_CHECK(elems[j].ndim() > 0 && i < elems[j].dim(0), "whileLoop '%s': iteration %lld reads row %lld of "
+                 "per-iteration input %zu, which is %s", st.node.c_str(), (long long)i, (long long)i, j,
+                 elems[j].desc().c_str());
+        rows.push_back(row(elems[j], i));
+    }
+    return rows;
+}
+
 std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
                               int64_t salt) {
     const size_t n = (size_t)st.attrs.get_int("n");
     const size_t k_out = (size_t)st.attrs.get_int("k", 0);
+    const size_t e = (size_t)st.attrs.get_int("e", 0);
     const int64_t max_iterations = st.attrs.get_int("max_iterations", -1);
     const bool record = st.attrs.get_bool("record");
     const Plan & cond = *st.subplans[0];
     const Plan & body = *st.subplans[1];
     std::vector<Tensor> vars = slice(in, 0, n);
-    const std::vector<Tensor> caps = slice(in, n, in.size() - n);
+    const std::vector<Tensor> elems = slice(in, n, e);
+    const std::vector<Tensor> caps = slice(in, n + e, in.size() - n - e);
     std::vector<std::vector<Tensor>> history(record ? n : 0), outs(k_out);
     for (int64_t i = 0; max_iterations < 0 || i < max_iterations; i++) {
         const int64_t s = iteration_salt(salt, i);
+        // The condition sees the loop variables and captures; the body also row i of each
+        // per-iteration input.
         if (!truth(run_subplan(cond, store, concat(vars, caps), s)[0], st)) break;
-        std::vector<Tensor> next = run_subplan(body, store, concat(vars, caps), s);
+        std::vector<Tensor> next = run_subplan(body, store, concat(concat(vars, rows_at(elems, i, st)), caps), s);
         for (size_t k = 0; k < n; k++) {
             NF_CHECK(next[k].defined(), "plan: whileLoop '%s' does not compute loop variable %zu", st.node.c_str(), k);
             NF_CHECK(next[k].dtype() == vars[k].dtype(),
@@ -118,13 +141,6 @@ std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, V
     return out;
 }
 
-// Row i of a tensor: a view.
-Tensor row(const Tensor & t, int64_t i) {
-    Shape shape(t.shape().begin() + 1, t.shape().end());
-    std::vector<int64_t> strides(t.strides().begin() + 1, t.strides().end());
-    return t.as_strided(shape, strides, t.offset() + i * t.strides()[0]);
-}
-
 // A packed history (pack_history) as one view per iteration.
 std::vector<Tensor> unpack_history(const Tensor & packed, const Tensor & shapes, const Step & st, size_t k) {
     NF_CHECK(shapes.dtype() == DType::I32 && shapes.ndim() == 2 && packed.ndim() == 1 && packed.is_contiguous(),
@@ -148,45 +164,57 @@ std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & 
                                    int64_t salt) {
     const size_t n = (size_t)st.attrs.get_int("n");
     const size_t k_out = (size_t)st.attrs.get_int("k", 0);
-    const size_t m = in.size() - 3 * n - k_out;
+    const size_t e = (size_t)st.attrs.get_int("e", 0);
+    const size_t m = in.size() - 3 * n - e - k_out;
     std::vector<std::vector<Tensor>> hist;
     for (size_t k = 0; k < n; k++) hist.push_back(unpack_history(in[k], in[n + k], st, k));
-    const std::vector<Tensor> caps = slice(in, 2 * n, m);
-    std::vector<Tensor> dvars = slice(in, 2 * n + m, n);
+    const std::vector<Tensor> elems = slice(in, 2 * n, e);
+    const std::vector<Tensor> caps = slice(in, 2 * n + e, m);
+    std::vector<Tensor> dvars = slice(in, 2 * n + e + m, n);
+    const std::vector<Tensor> douts = slice(in, 3 * n + e + m, k_out);   // d of the stacked outputs
     const int64_t iterations = (int64_t)hist[0].size();
     for (size_t k = 1; k < n; k++) {
         NF_CHECK((int64_t)hist[k].size() == iterations, "whileLoop gradient '%s': history %zu has %zu iterations, "
                  "history 0 has %lld", st.node.c_str(), k, hist[k].size(), (long long)iterations);
     }
-    const std::vector<Tensor> douts = slice(in, 3 * n + m, k_out);   // d of the stacked outputs
     for (size_t j = 0; j < k_out; j++) {
         NF_CHECK(douts[j].ndim() > 0 && douts[j].dim(0) == iterations, "whileLoop gradient '%s': the gradient "
                  "of per-iteration output %zu is %s, expected %lld rows", st.node.c_str(), j,
                  douts[j].desc().c_str(), (long long)iterations);
     }
-    std::vector<Tensor> dcaps(m);
+    // Fetch positions: d vars (n), d rows (e), d captures (m); -1 where nothing reads them.
+    const std::vector<int> & fetched = st.subplans[0]->fetches;
+    std::vector<Tensor> delems(e), dcaps(m);
+    for (size_t j = 0; j < e; j++) {
+        if (fetched[n + j] != -1) delems[j] = Tensor::zeros(elems[j].shape(), elems[j].dtype(), elems[j].device());
+    }
     for (int64_t i = iterations - 1; i >= 0; i--) {
         std::vector<Tensor> vars, douts_i;
         for (const auto & h : hist) vars.push_back(h[(size_t)i]);
         for (const Tensor & d : douts) douts_i.push_back(row(d, i));
-        std::vector<Tensor> d = run_subplan(*st.subplans[0], store, concat(concat(concat(vars, caps), dvars), douts_i),
-                                            iteration_salt(salt, i));
+        std::vector<Tensor> feeds = concat(concat(concat(concat(vars, rows_at(elems, i, st)), caps), dvars), douts_i);
+        std::vector<Tensor> d = run_subplan(*st.subplans[0], store, feeds, iteration_salt(salt, i));
         dvars = slice(d, 0, n);
         for (size_t k = 0; k < n; k++) {
             NF_CHECK(dvars[k].defined(), "plan: whileLoop gradient '%s' does not compute d var %zu", st.node.c_str(), k);
         }
+        for (size_t j = 0; j < e; j++) {   // iteration i's row of each per-iteration input
+            if (!delems[j].defined()) continue;
+            Tensor dst = row(delems[j], i);
+            const Tensor & g = d[n + j];
+            copy_strided(g.device() == dst.device() ? g : to_device(g, dst.device()), dst);
+        }
         for (size_t j = 0; j < m; j++) {
-            const Tensor & g = d[n + j];   // undefined when nothing reads it
+            const Tensor & g = d[n + e + j];   // undefined when nothing reads it
             if (g.defined()) dcaps[j] = dcaps[j].defined() ? dispatch_on("add", {dcaps[j], g}, Attrs{}, g.device())[0] : g;
         }
     }
-    const std::vector<int> & fetched = st.subplans[0]->fetches;
     for (size_t j = 0; j < m; j++) {
-        if (!dcaps[j].defined() && fetched[n + j] != -1) {
+        if (!dcaps[j].defined() && fetched[n + e + j] != -1) {
             dcaps[j] = Tensor::zeros(caps[j].shape(), caps[j].dtype(), caps[j].device());
         }
     }
-    return concat(dvars, dcaps);
+    return concat(concat(dvars, delems), dcaps);
 }
 
 } // namespace
@@ -209,21 +237,21 @@ void check_control_step(const Step & st) {
     const int64_t n = st.attrs.get_int("n");
     NF_CHECK(n >= 1, "plan: loop '%s' needs at least one loop variable", node);
     const size_t un = (size_t)n;
-    const int64_t k = st.attrs.get_int("k", 0);
-    NF_CHECK(k >= 0, "plan: loop '%s' has a negative count of per-iteration outputs", node);
-    const size_t uk = (size_t)k;
+    const int64_t k = st.attrs.get_int("k", 0), e = st.attrs.get_int("e", 0);
+    NF_CHECK(k >= 0 && e >= 0, "plan: loop '%s' has a negative count of per-iteration outputs or inputs", node);
+    const size_t uk = (size_t)k, ue = (size_t)e;
     if (st.kind == Step::WHILE) {
-        NF_CHECK(st.subplans.size() == 2 && st.inputs.size() >= un && st.outputs.size() == 3 * un + uk,
+        NF_CHECK(st.subplans.size() == 2 && st.inputs.size() >= un + ue && st.outputs.size() == 3 * un + uk,
                  "plan: whileLoop '%s' has a bad arity", node);
         for (size_t j = 0; j < uk; j++) {   // read once here, so a bad attr fails at compile time
             const std::string key = "out" + std::to_string(j);
             st.attrs.get_ints(key + "_shape");
             dtype_from_name(st.attrs.get_string(key + "_dtype"));
         }
-        arity(0, st.inputs.size(), 1);
+        arity(0, st.inputs.size() - ue, 1);
         arity(1, st.inputs.size(), un + uk);
     } else {
-        NF_CHECK(st.subplans.size() == 1 && st.inputs.size() >= 3 * un + uk && st.outputs.size() == st.inputs.size() - 2 * un - uk,
+        NF_CHECK(st.subplans.size() == 1 && st.inputs.size() >= 3 * un + ue + uk && st.outputs.size() == st.inputs.size() - 2 * un - uk,
                  "plan: whileLoop gradient '%s' has a bad arity", node);
         arity(0, st.inputs.size() - un, st.outputs.size());
     }

@@ -3,21 +3,24 @@
 //
 // COND        inputs [pred, captures (m)]; subplans [then, else], each fed the m captures and
 //             fetching the outputs. pred is a bool scalar; only the chosen branch runs.
-// WHILE       attrs n, k, max_iterations (-1: none), record, out<j>_shape / out<j>_dtype;
-//             inputs [loop vars (n), captures (m)]; subplans [cond: fed vars + captures,
-//             fetches a bool scalar; body: fed the same, fetches the next vars (n) and k
-//             per-iteration outputs]; outputs [final vars (n), packed (n), shapes (n), stacked
-//             (k)]. Per-iteration output j comes out stacked, [iterations, ...shape] (tf.scan,
-//             tf.mapFn, tf.nn.dynamicRnn); with no iteration, empty of its attr shape. With
-//             `record` (the plan differentiates the loop), var k's values at the start of every
-//             iteration are packed: their elements in one 1-D tensor, and their shapes as int32
-//             [iterations, rank] (a variable may change shape within its invariant); else the
-//             history outputs stay empty.
-// WHILE_GRAD  attrs n, k; inputs [packed (n), shapes (n), captures (m), dy of the final vars (n),
-//             dy of the stacked outputs (k)]; subplans [gradient body: fed vars (n), captures (m),
-//             dvars (n), d outputs of the iteration (k); fetches d vars (n), d captures (m)], run
-//             for the iterations in reverse; outputs [d initial vars (n), d captures (m), summed
-//             over iterations].
+// WHILE       attrs n, k, e, max_iterations (-1: none), record, out<j>_shape / out<j>_dtype;
+//             inputs [loop vars (n), per-iteration inputs (e), captures (m)]; subplans [cond:
+//             fed vars + captures, fetches a bool scalar; body: fed vars, row i of each
+//             per-iteration input, captures; fetches the next vars (n) and k per-iteration
+//             outputs]; outputs [final vars (n), packed (n), shapes (n), stacked (k)].
+//             Per-iteration inputs and outputs are what tf.scan, tf.mapFn and tf.nn.dynamicRnn
+//             read and write (TF's TensorArrays): iteration i gets row i of each input as a view,
+//             and output j comes out stacked, [iterations, ...shape] (with no iteration, empty of
+//             its attr shape). With `record` (the plan differentiates the loop), var k's values
+//             at the start of every iteration are packed: their elements in one 1-D tensor, and
+//             their shapes as int32 [iterations, rank] (a variable may change shape within its
+//             invariant); else the history outputs stay empty.
+// WHILE_GRAD  attrs n, k, e; inputs [packed (n), shapes (n), per-iteration inputs (e), captures
+//             (m), dy of the final vars (n), dy of the stacked outputs (k)]; subplans [gradient
+//             body: fed vars (n), rows (e), captures (m), dvars (n), d outputs of the iteration
+//             (k); fetches d vars (n), d rows (e), d captures (m)], run for the iterations in
+//             reverse; outputs [d initial vars (n), d per-iteration inputs (e: row i from
+//             iteration i, zero past the last), d captures (m, summed over iterations)].
 // A sub-plan fetch of -1 marks an output nothing reads: it is not computed and comes back empty
 // (the loop's own variables and their gradients are always computed).
 // Iteration i of a loop runs its sub-plans with its own salt, so random ops draw fresh numbers

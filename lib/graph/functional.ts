@@ -1,20 +1,21 @@
 /**
  * TF's functional ops over the rows of a tensor: tf.foldl, tf.foldr, tf.scan and tf.mapFn. In a
- * graph each is one whileLoop that gathers row i of `elems` (so the rows may be as many as the
- * data has at run time); scan and mapFn stack their per-row results through the loop's
- * per-iteration outputs (loopWithOutputs). Eagerly they are JavaScript loops. All differentiable.
- * `elems` is one tensor (TF also takes nested structures).
+ * graph each is one whileLoop that reads row i of `elems` as a per-iteration input (so the rows
+ * may be as many as the data has at run time, and the gradient of the rows costs one row per
+ * iteration); scan and mapFn stack their per-row results through the loop's per-iteration
+ * outputs (loopWithOutputs). Eagerly they are JavaScript loops. All differentiable. `elems` is one
+ * tensor (TF also takes nested structures).
  */
 import { executingEagerly } from '../engine.js';
 import { constant } from '../ops/creation.js';
-import { add, less, greaterEqual, sub } from '../ops/binary.js';
+import { add, less } from '../ops/binary.js';
 import { gather } from '../ops/index_ops.js';
 import { shape } from '../ops/core.js';
-import { concat, expandDims, reverse, stack, unstack } from '../ops/shape.js';
+import { concat, expandDims, reverse, slice, stack, unstack } from '../ops/shape.js';
 import type { Tensor } from '../tensor.js';
 import type { FlowItem } from './cond.js';
 import { flowTensors } from './cond.js';
-import { loopWithOutputs, whileLoop } from './while_loop.js';
+import { loopWithOutputs } from './while_loop.js';
 
 export interface FoldOptions {
   /** The first accumulator (default: the first row, and the fold starts at the second). */
@@ -62,16 +63,16 @@ function fold(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, opts: Fol
     for (const r of rows) acc = step(acc, r);
     return acc;
   }
-  const n = rowCount(elems);
-  const skip = opts.initializer ? 0 : 1;
-  const first = fromEnd ? sub(n, int(1 + skip)) : int(skip);
-  const acc0 = opts.initializer ?? gather(elems, fromEnd ? sub(n, int(1)) : int(0));
-  const [, acc] = whileLoop(
-    (i) => (fromEnd ? greaterEqual(i, 0) : less(i, n)),
-    (i, acc) => [add(i, fromEnd ? -1 : 1), step(acc, gather(elems, i))],
-    [first, acc0],
-    { name: opts.name ?? what },
-  );
+  const x = fromEnd ? reverse(elems, [0]) : elems;
+  // Without an initializer the first row starts the fold, and the loop reads the others.
+  const rest = opts.initializer ? x : slice(x, [1, ...x.shape.slice(1).map(() => 0)], x.shape.map(() => -1));
+  const n = rowCount(rest);
+  const [[, acc]] = loopWithOutputs({
+    cond: ([i]) => less(i, n),
+    body: ([i, acc], [row]) => [[add(i, 1), step(acc, row)], []],
+    vars: [int(0), opts.initializer ?? gather(x, int(0))],
+    elems: [rest],
+  }, { name: opts.name ?? what });
   return acc;
 }
 
@@ -96,18 +97,18 @@ export function scan(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, op
     return rev ? stack(out.reverse()) : stack(out);
   }
   const x = rev ? reverse(elems, [0]) : elems;
-  const n = rowCount(x);
-  const skip = opts.initializer ? 0 : 1;
   const acc0 = opts.initializer ?? gather(x, int(0));
-  const [, [stacked]] = loopWithOutputs(
-    (i) => less(i, n),
-    (i, acc) => {
-      const next = step(acc, gather(x, i));
+  const rest = opts.initializer ? x : slice(x, [1, ...x.shape.slice(1).map(() => 0)], x.shape.map(() => -1));
+  const n = rowCount(rest);
+  const [, [stacked]] = loopWithOutputs({
+    cond: ([i]) => less(i, n),
+    body: ([i, acc], [row]) => {
+      const next = step(acc, row);
       return [[add(i, 1), next], [next]];
     },
-    [int(skip), acc0],
-    { name: opts.name ?? 'scan' },
-  );
+    vars: [int(0), acc0],
+    elems: [rest],
+  }, { name: opts.name ?? 'scan' });
   const all = opts.initializer ? stacked : concat([expandDims(acc0, 0), stacked], 0);
   return rev ? reverse(all, [0]) : all;
 }
@@ -135,7 +136,12 @@ export function mapFn(fn: (x: Tensor) => FlowItem | FlowItem[], elems: Tensor, o
     out = results[0].map((_, j) => stack(results.map((r) => r[j])));
   } else {
     const n = rowCount(elems);
-    out = loopWithOutputs((i) => less(i, n), (i) => [[add(i, 1)], apply(gather(elems, i))], [int(0)], { name: opts.name ?? 'map' })[1];
+    out = loopWithOutputs({
+      cond: ([i]) => less(i, n),
+      body: ([i], [row]) => [[add(i, 1)], apply(row)],
+      vars: [int(0)],
+      elems: [elems],
+    }, { name: opts.name ?? 'map' })[1];
   }
   return many ? out : out[0];
 }

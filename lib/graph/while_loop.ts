@@ -13,7 +13,7 @@ import type { Tensor } from '../tensor.js';
 import type { Graph, Operation } from './graph.js';
 import { controlDependencies, getDefaultGraph } from './graph.js';
 import { zerosLike } from '../ops/creation.js';
-import { stack } from '../ops/shape.js';
+import { stack, unstack } from '../ops/shape.js';
 import type { Attrs } from '../native.js';
 import type { FlowItem } from './cond.js';
 import { flowTensors, replayGradients } from './cond.js';
@@ -35,8 +35,10 @@ export interface WhileLoopOptions {
 
 interface WhileInfo {
   n: number;
+  /** Per-iteration inputs (the node's inputs n…n+e). */
+  e: number;
   body: SubGraph;
-  /** The body's inputs: loop variables, then the captured tensors (the node's inputs n…). */
+  /** The body's inputs: loop variables, rows of the per-iteration inputs, captured tensors. */
   bodyFeeds: Tensor[];
   /** What the body returns: the next loop variables (n), then the per-iteration outputs. */
   bodyResults: Tensor[];
@@ -67,21 +69,29 @@ export function whileLoop(
 ): Tensor | Tensor[] {
   if (typeof cond !== 'function' || typeof body !== 'function') throw new Error('whileLoop: cond and body must be functions');
   const vars = flowTensors(loopVars, 'whileLoop: loopVars');
-  const [out] = loopWithOutputs(cond, (...v) => [flowTensors(body(...v), 'whileLoop: body'), []], vars, opts);
+  const [out] = loopWithOutputs({ cond: (v) => cond(...v), body: (v) => [flowTensors(body(...v), 'whileLoop: body'), []], vars }, opts);
   return Array.isArray(loopVars) ? out : out[0];
 }
 
+/** A loop with per-iteration inputs and outputs (loopWithOutputs). */
+export interface LoopSpec {
+  cond: (vars: Tensor[]) => FlowItem;
+  /** The next loop variables, and this iteration's outputs, from the variables and row i of each of `elems`. */
+  body: (vars: Tensor[], rows: Tensor[]) => [Tensor[], Tensor[]];
+  vars: Tensor[];
+  /** Per-iteration inputs: iteration i reads row i of each (it must exist). */
+  elems?: Tensor[];
+}
+
 /**
- * whileLoop whose body also returns per-iteration outputs, which come back stacked
- * ([iterations, ...shape]) next to the final loop variables: what tf.scan, tf.mapFn and
- * tf.nn.dynamicRnn are built on (TF builds them on TensorArrays). Differentiable in both.
+ * whileLoop with per-iteration inputs (iteration i reads row i of each of `elems`) and outputs
+ * (stacked, [iterations, ...shape], next to the final loop variables): what tf.scan, tf.mapFn
+ * and tf.nn.dynamicRnn are built on (TF builds them on TensorArrays). Differentiable in all, and
+ * the gradients of the rows cost one row per iteration, as TensorArray's do.
  */
-export function loopWithOutputs(
-  cond: (...vars: Tensor[]) => FlowItem,
-  body: (...vars: Tensor[]) => [Tensor[], Tensor[]],
-  vars: Tensor[],
-  opts: WhileLoopOptions = {},
-): [Tensor[], Tensor[]] {
+export function loopWithOutputs(spec: LoopSpec, opts: WhileLoopOptions = {}): [Tensor[], Tensor[]] {
+  const { vars } = spec;
+  const elems = spec.elems ?? [];
   if (!vars.length) throw new Error('whileLoop: loopVars is empty');
   const max = opts.maximumIterations;
   if (max !== undefined && (!Number.isInteger(max) || max < 0)) {
@@ -93,7 +103,9 @@ export function loopWithOutputs(
   }
   vars.forEach((v, k) => checkFits(v.shape, invariants[k], () =>
     `whileLoop: loop variable ${k} is ${v.dtype} ${shapeString(v.shape)}, which does not fit its shape invariant ${shapeString(invariants[k])}`));
-  return executingEagerly() ? eagerLoop(cond, body, vars, max) : graphLoop(cond, body, vars, invariants, max, opts.name ?? 'while');
+  return executingEagerly()
+    ? eagerLoop(spec, elems, max)
+    : graphLoop(spec, elems, invariants, max, opts.name ?? 'while');
 }
 
 function checkNext(next: Tensor[], vars: Tensor[], invariants: (number | null)[][], where: string): Tensor[] {
@@ -115,11 +127,16 @@ function isTrue(p: FlowItem, where: string): boolean {
   return Boolean(t.dataSync()[0]);
 }
 
-function eagerLoop(cond: (...v: Tensor[]) => FlowItem, body: (...v: Tensor[]) => [Tensor[], Tensor[]], vars: Tensor[], max?: number): [Tensor[], Tensor[]] {
+function eagerLoop(spec: LoopSpec, elems: Tensor[], max?: number): [Tensor[], Tensor[]] {
+  let vars = spec.vars;
   const free = vars.map((v) => v.shape.map(() => null));
+  const rows = elems.map((e) => unstack(e));
   const outs: Tensor[][] = [];
-  for (let i = 0; (max === undefined || i < max) && isTrue(cond(...vars), 'whileLoop'); i++) {
-    const [next, out] = body(...vars);
+  for (let i = 0; (max === undefined || i < max) && isTrue(spec.cond(vars), 'whileLoop'); i++) {
+    const [next, out] = spec.body(vars, rows.map((r, j) => {
+      if (i >= r.length) throw new Error(`whileLoop: iteration ${i} reads row ${i} of per-iteration input ${j}, which has ${r.length} rows`);
+      return r[i];
+    }));
     vars = checkNext(next, vars, free, 'whileLoop');
     outs.push(out);
   }
@@ -128,51 +145,49 @@ function eagerLoop(cond: (...v: Tensor[]) => FlowItem, body: (...v: Tensor[]) =>
   return [vars, outs.length ? outs[0].map((_, j) => stack(outs.map((o) => o[j]))) : []];
 }
 
-function graphLoop(
-  cond: (...v: Tensor[]) => FlowItem,
-  body: (...v: Tensor[]) => [Tensor[], Tensor[]],
-  vars: Tensor[],
-  invariants: (number | null)[][],
-  max: number | undefined,
-  name: string,
-): [Tensor[], Tensor[]] {
+function graphLoop(spec: LoopSpec, elems: Tensor[], invariants: (number | null)[][], max: number | undefined, name: string): [Tensor[], Tensor[]] {
   const g = getDefaultGraph();
+  const { vars } = spec;
   return buildControlFlow(g, name, (full, parent) => {
     const where = `whileLoop '${full}'`;
     const [condSub, bodySub] = [0, 1].map(() => new SubGraph(g, `tf.whileLoop '${full}'`, parent));
     const inputs = (s: SubGraph) => vars.map((v, k) => s.newInput(v.dtype, invariants[k], 'loop_var'));
     const [condVars, bodyVars] = [inputs(condSub), inputs(bodySub)];
+    const bodyRows = elems.map((e) => {
+      if (e.shape.length === 0) throw new Error(`${where}: a per-iteration input must have rows, got a scalar`);
+      return bodySub.newInput(e.dtype, e.shape.slice(1), 'row');
+    });
     const p = underScope(g, full, 'cond', () => condSub.build(() => {
-      const [t] = flowTensors(cond(...condVars), `${where}: cond`);
+      const [t] = flowTensors(spec.cond(condVars), `${where}: cond`);
       if (t.dtype !== 'bool' || t.shape.length > 1 || (t.shape.length === 1 && t.shape[0] !== 1 && t.shape[0] !== null)) {
         throw new Error(`${where}: cond must return a bool scalar, got ${t.dtype} ${shapeString(t.shape)}`);
       }
       return condSub.capture(t);
     }));
     const [next, outs] = underScope(g, full, 'body', () => bodySub.build(() => {
-      const [n, o] = body(...bodyVars);
+      const [n, o] = spec.body(bodyVars, bodyRows);
       return [checkNext(n, vars, invariants, where).map((t) => bodySub.capture(t)), o.map((t) => bodySub.capture(t))];
     }));
-    return buildWhileNode(g, full, vars, invariants, max, [condSub, condVars, [p]], [bodySub, bodyVars, next], outs);
+    return buildWhileNode(g, full, vars, elems, invariants, max, [condSub, condVars, [p]], [bodySub, [...bodyVars, ...bodyRows], next], outs);
   });
 }
 
-type Fn = [SubGraph, Tensor[], Tensor[]];   // function, its loop-variable inputs, its results
+type Fn = [SubGraph, Tensor[], Tensor[]];   // function, its own inputs (loop variables, rows), its results
 
-function buildWhileNode(g: Graph, full: string, vars: Tensor[], invariants: (number | null)[][], max: number | undefined,
-  [condSub, condVars, condOut]: Fn, [bodySub, bodyVars, bodyOut]: Fn, perIteration: Tensor[]): [Tensor[], Tensor[]] {
+function buildWhileNode(g: Graph, full: string, vars: Tensor[], elems: Tensor[], invariants: (number | null)[][], max: number | undefined,
+  [condSub, condVars, condOut]: Fn, [bodySub, bodyInputs, bodyOut]: Fn, perIteration: Tensor[]): [Tensor[], Tensor[]] {
   const captured = unionOfCaptures([condSub, bodySub]);
   const condFeeds = [...condVars, ...captured.map((t) => condSub.inputFor(t))];
-  const bodyFeeds = [...bodyVars, ...captured.map((t) => bodySub.inputFor(t))];
+  const bodyFeeds = [...bodyInputs, ...captured.map((t) => bodySub.inputFor(t))];
   const outerControl = [...new Set([...condSub.outerControl, ...bodySub.outerControl])];
   const n = vars.length;
-  const attrs: Attrs = { n, k: perIteration.length, max_iterations: max ?? -1 };
+  const attrs: Attrs = { n, k: perIteration.length, e: elems.length, max_iterations: max ?? -1 };
   perIteration.forEach((t, j) => {
     attrs[`out${j}_shape`] = t.shape.map((d) => d ?? -1);
     attrs[`out${j}_dtype`] = t.dtype;
   });
   const op = controlDependencies(outerControl, () =>
-    g.addOp('while', [...vars, ...captured], attrs, {
+    g.addOp('while', [...vars, ...elems, ...captured], attrs, {
       name: full,
       reserved: true,
       outputs: [
@@ -184,7 +199,7 @@ function buildWhileNode(g: Graph, full: string, vars: Tensor[], invariants: (num
       ],
       extra: { subplans: [condSub.subPlan(condFeeds, condOut), bodySub.subPlan(bodyFeeds, [...bodyOut, ...perIteration])] },
     }));
-  whileInfo.set(op, { n, body: bodySub, bodyFeeds, bodyResults: [...bodyOut, ...perIteration] });
+  whileInfo.set(op, { n, e: elems.length, body: bodySub, bodyFeeds, bodyResults: [...bodyOut, ...perIteration] });
   return [op.outputs.slice(0, n), op.outputs.slice(3 * n)];
 }
 
@@ -192,36 +207,36 @@ registerGrad('while', (dys, ctx) => {
   const op = ctx as unknown as Operation;
   const info = whileInfo.get(op);
   if (!info) throw new Error(`gradients: while node '${op.name}' has no body (imported graphs cannot be differentiated)`);
-  const { n } = info;
+  const { n, e } = info;
   const k = info.bodyResults.length - n;
   const g = op.graph;
-  const [vars, captured, history] = [op.inputs.slice(0, n), op.inputs.slice(n), op.outputs.slice(n, 3 * n)];
-  if (![...vars, ...captured].some((t) => isFloatDType(t.dtype))) return op.inputs.map(() => null);
+  const [vars, elems, captured, history] = [op.inputs.slice(0, n), op.inputs.slice(n, n + e), op.inputs.slice(n + e), op.outputs.slice(n, 3 * n)];
+  if (!op.inputs.some((t) => isFloatDType(t.dtype))) return op.inputs.map(() => null);
   const grads = buildControlFlow(g, `${op.name.split('/').pop()}_grad`, (full, parent) => {
     const G = new SubGraph(g, `the gradient of tf.whileLoop '${op.name}'`, parent, info.body);
-    // Per iteration: d(next vars) and d(this iteration's outputs) come in, d(vars) and
-    // d(captured) go out.
+    // Per iteration: d(next vars) and d(this iteration's outputs) come in; d(vars), d(rows)
+    // and d(captured) go out.
     const dIn = info.bodyResults.map((t, j) => G.newInput(t.dtype, t.shape, j < n ? 'dvar' : 'dout'));
-    const bodyVars = info.bodyFeeds.slice(0, n);
+    const own = info.bodyFeeds.slice(0, n + e);   // loop variables and rows
     const m = G.captured.length;
     const outs = underScope(g, full, 'body', () => {
-      const d = replayGradients(info.body, G, info.bodyResults, [...bodyVars, ...G.captured.map((t) => G.inputFor(t))], dIn, `tf.whileLoop '${op.name}'`);
+      const d = replayGradients(info.body, G, info.bodyResults, [...own, ...G.captured.map((t) => G.inputFor(t))], dIn, `tf.whileLoop '${op.name}'`);
       // Tensors the gradient itself captured are not the loop's inputs: their d is never asked for.
       return [...d, ...G.captured.slice(m).map((t) => G.build(() => zerosLike(G.inputFor(t))))];
     });
     const gradCaptured = [...G.captured];
-    const node = g.addOp('while_grad', [...history, ...gradCaptured, ...dys.slice(0, n), ...dys.slice(3 * n, 3 * n + k)], { n, k }, {
+    const node = g.addOp('while_grad', [...history, ...elems, ...gradCaptured, ...dys.slice(0, n), ...dys.slice(3 * n, 3 * n + k)], { n, k, e }, {
       name: full,
       reserved: true,
-      outputs: [...vars, ...gradCaptured].map((t) => ({ dtype: t.dtype, shape: t.shape })),
+      outputs: [...vars, ...elems, ...gradCaptured].map((t) => ({ dtype: t.dtype, shape: t.shape })),
       extra: {
-        subplans: [G.subPlan([...bodyVars, ...gradCaptured.map((t) => G.inputFor(t)), ...dIn], outs)],
+        subplans: [G.subPlan([...own, ...gradCaptured.map((t) => G.inputFor(t)), ...dIn], outs)],
       },
     });
-    return { dVars: node.outputs.slice(0, n), dCaptured: new Map(gradCaptured.map((t, j) => [t.id, node.outputs[n + j]])) };
+    return { dOwn: node.outputs.slice(0, n + e), dCaptured: new Map(gradCaptured.map((t, j) => [t.id, node.outputs[n + e + j]])) };
   });
   const floatOr = (t: Tensor, d: Tensor | undefined) => (isFloatDType(t.dtype) && d ? d : null);
-  return [...vars.map((v, j) => floatOr(v, grads.dVars[j])), ...captured.map((t) => floatOr(t, grads.dCaptured.get(t.id)))];
+  return [...[...vars, ...elems].map((v, j) => floatOr(v, grads.dOwn[j])), ...captured.map((t) => floatOr(t, grads.dCaptured.get(t.id)))];
 });
 
 registerGrad('while_grad', (_dys, ctx) => {

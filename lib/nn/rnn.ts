@@ -281,8 +281,8 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
     const state0 = opts.initialState ?? cell.zeroState(batch ?? gather(xs, constant(0, 'int32')), dtype);
     const structure = state0;
     const mask = opts.sequenceLength ? (t: Tensor) => expandDims(cast(less(t, opts.sequenceLength!), dtype), 1) : null;
-    const stepAt = (t: Tensor, flat: Tensor[]): [Tensor, Tensor[]] => {
-      const [out, next] = cell.call(gather(xs, t), unflatten(structure, flat));
+    const stepAt = (t: Tensor, x: Tensor, flat: Tensor[]): [Tensor, Tensor[]] => {
+      const [out, next] = cell.call(x, unflatten(structure, flat));
       const nextFlat = flatten(next);
       if (!mask) return [out, nextFlat];
       // Past a sequence's end: zero output, state carried over.
@@ -292,8 +292,8 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
     if (executingEagerly()) {
       let flat = flatten(state0);
       const outs: Tensor[] = [];
-      unstack(xs).forEach((_, t) => {
-        const [out, next] = stepAt(constant(t, 'int32'), flat);
+      unstack(xs).forEach((x, t) => {
+        const [out, next] = stepAt(constant(t, 'int32'), x, flat);
         outs.push(out);
         flat = next;
       });
@@ -301,15 +301,16 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
       return [timeMajor ? stacked : transpose(stacked, [1, 0, 2]), unflatten(structure, flat)];
     }
     const steps = gather(shape(xs), constant(0, 'int32'));
-    const [[, ...finalFlat], [stacked]] = loopWithOutputs(
-      (t) => less(t, steps),
-      (t, ...flat) => {
-        const [out, next] = stepAt(t, flat);
+    // Step t reads row t of the time-major inputs as a per-iteration input (a view, not a gather).
+    const [[, ...finalFlat], [stacked]] = loopWithOutputs({
+      cond: ([t]) => less(t, steps),
+      body: ([t, ...flat], [x]) => {
+        const [out, next] = stepAt(t, x, flat);
         return [[add(t, 1), ...next], [out]];
       },
-      [constant(0, 'int32'), ...flatten(state0)],
-      { name: 'while' },
-    );
+      vars: [constant(0, 'int32'), ...flatten(state0)],
+      elems: [xs],
+    }, { name: 'while' });
     return [timeMajor ? stacked : transpose(stacked, [1, 0, 2]), unflatten(structure, finalFlat)];
   });
 }
