@@ -5,6 +5,7 @@
 #include "core/parallel.h"
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 
 namespace nf::cpu {
@@ -86,6 +87,37 @@ inline float fast_tanh(float v) {
     return std::fabs(v) < 0.0004f ? v : p / q;   // tanh(x) = x to float precision near 0 (keeps -0)
 }
 
+// e^x for float32 x in [-87, 0] (Cephes' expf: x = n·ln2 + r, a degree-6 polynomial for e^r,
+// 2^n built in the exponent bits), within 2 ulp. Only arithmetic, conversions and selects, so
+// the loops that use it vectorize; std::exp is a scalar libm call.
+inline float exp_nonpositive(float x) {
+    const float fx = x * 1.44269504088896341f - 0.5f;     // n = round(x / ln2), x <= 0
+    const int32_t n = (int32_t)fx;                         // truncates towards 0: rounds up here
+    const float nf = (float)n;
+    const float r = (x - nf * 0.693359375f) - nf * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    const int32_t bits = (n + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+// float32 logistic, overflow free and accurate to a few ulp (relative, also far out on the
+// left tail): e = e^-|x|, then 1/(1+e) or e/(1+e). Below -87 (where 2^n would leave the normal
+// range) the caller's fix-up pass takes std::exp. NaN stays NaN.
+inline float fast_sigmoid(float v) {
+    const float a = v < 0 ? v : -v;                        // -|v|; NaN stays NaN
+    const float e = exp_nonpositive(a < -87.0f ? -87.0f : a);
+    const float r = 1.0f / (1.0f + e);
+    return v >= 0 ? r : e * r;
+}
+
 } // namespace
 
 void neg_forward_cpu(OpCall & c) { run_unary<true>(c, [](auto v) { return negate(v); }); }
@@ -129,7 +161,21 @@ void tanh_forward_cpu(OpCall & c) {
         else return std::tanh(v);
     });
 }
-void sigmoid_forward_cpu(OpCall & c) { run_unary(c, [](auto v) { return stable_sigmoid(v); }); }
+void sigmoid_forward_cpu(OpCall & c) {
+    const Tensor & x = c.input(0);
+    if (x.dtype() != DType::F32) {
+        run_unary(c, [](auto v) { return stable_sigmoid(v); });
+        return;
+    }
+    const float * xp = x.data<float>();
+    float * yp = c.output(0).data<float>();
+    parallel_for(0, x.numel(), kUnaryGrain, [=](int64_t b, int64_t e) {
+        unary_loop(xp + b, yp + b, e - b, fast_sigmoid);        // vectorized
+        for (int64_t i = b; i < e; i++) {                         // the far left tail, rare
+            if (xp[i] < -87.0f) yp[i] = std::exp(xp[i]);
+        }
+    });
+}
 
 void relu_forward_cpu(OpCall & c) { run_unary(c, [](auto v) { return relu_of(v); }); }
 void relu6_forward_cpu(OpCall & c) { run_unary(c, [](auto v) { return relu6_of(v); }); }

@@ -365,3 +365,23 @@ describe('tanh in float32 is the rational approximation TF uses (Eigen fast tanh
       tf.tanh(x64).dataSync().forEach((v, i) => expect(v).toBeCloseTo(Math.tanh([0.3, -2.5][i]), 15));
     }));
 });
+
+describe('sigmoid in float32 is vectorized and stays accurate in relative terms', () => {
+  it('is within 5e-7 relative of the logistic on a dense sweep down the left tail, and keeps NaN and ±Inf', () =>
+    withEager(() => {
+      const n = 200001;
+      const x = Float32Array.from({ length: n }, (_, i) => -100 + (120 * i) / (n - 1));
+      const y = tf.sigmoid(tf.constant(x)).dataSync();
+      const ref = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+      let worst = 0;
+      for (let i = 0; i < n; i++) {
+        const r = ref(x[i]);
+        if (r > 1e-37) worst = Math.max(worst, Math.abs(y[i] - r) / r);   // float32 normal range
+      }
+      expect(worst).toBeLessThan(5e-7);
+      const special = tf.sigmoid(tf.constant(new Float32Array([NaN, Infinity, -Infinity, 0, -100]))).dataSync();
+      expect(Array.from(special.slice(0, 4))).toEqual([NaN, 1, 0, 0.5]);
+      // e^-100 is a float32 denormal (a few significant bits): not 0, nor the clamp's 1e-38.
+      expect(Math.abs(special[4] - Math.exp(-100)) / Math.exp(-100)).toBeLessThan(0.05);
+    }));
+});
