@@ -1,6 +1,7 @@
 // tf.cond, tf.whileLoop and the loop's gradient over sub-plans (control_flow.h).
 #include "graph/control_flow.h"
 #include "core/device.h"
+#include "core/parallel.h"
 #include <tuple>
 
 namespace nf {
@@ -76,6 +77,31 @@ Tensor stack_outputs(std::vector<Tensor> & values, const Step & st, size_t j) {
     Attrs axis0;
     axis0.set("axis", 0.0);
     return dispatch_on("stack", values, axis0, dev)[0];
+}
+
+// acc += g for the gradient of a captured tensor, summed over iterations. On the host the sum
+// is kept in one buffer of its own, added to in place (a fresh tensor per iteration made the
+// sum of a weight's gradient cost an allocation of the weight's size each step); elsewhere it
+// is the add op.
+void accumulate(Tensor & acc, const Tensor & g) {
+    if (!acc.defined()) {
+        acc = g.device() == Device::CPU && (g.dtype() == DType::F32 || g.dtype() == DType::F64) ? g.clone() : g;
+        return;
+    }
+    const bool in_place = acc.device() == Device::CPU && g.device() == Device::CPU && acc.dtype() == g.dtype() &&
+                          acc.shape() == g.shape() && acc.is_contiguous() && g.is_contiguous() &&
+                          (acc.dtype() == DType::F32 || acc.dtype() == DType::F64);
+    if (!in_place) {
+        acc = dispatch_on("add", {acc, g}, Attrs{}, g.device())[0];
+        return;
+    }
+    auto add_into = [&](auto * a, const auto * b) {
+        parallel_for(0, acc.numel(), int64_t(1) << 15, [=](int64_t lo, int64_t hi) {
+            for (int64_t i = lo; i < hi; i++) a[i] += b[i];
+        });
+    };
+    if (acc.dtype() == DType::F32) add_into(acc.data<float>(), g.data<float>());
+    else add_into(acc.data<double>(), g.data<double>());
 }
 
 // Row i of a tensor: a view.
@@ -206,7 +232,7 @@ std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & 
         }
         for (size_t j = 0; j < m; j++) {
             const Tensor & g = d[n + e + j];   // undefined when nothing reads it
-            if (g.defined()) dcaps[j] = dcaps[j].defined() ? dispatch_on("add", {dcaps[j], g}, Attrs{}, g.device())[0] : g;
+            if (g.defined()) accumulate(dcaps[j], g);
         }
     }
     for (size_t j = 0; j < m; j++) {
