@@ -55,3 +55,56 @@ export async function benchControlFlow(): Promise<void> {
     loop_vs_unrolled: +(l / u).toFixed(3), overhead_us_per_iteration: +(((l - u) * 1000) / T).toFixed(1),
   }));
 }
+
+/**
+ * An LSTM training step (tf.nn.dynamicRnn + BasicLSTMCell, batch 32, 50 steps, 32 inputs, 128
+ * units, loss on all outputs, Adam), as one whileLoop and with the same cell unrolled; the
+ * fields of bench/torch_lstm.py (PyTorch's nn.LSTM on the same sizes) for a ratio.
+ */
+export async function benchLstm(): Promise<void> {
+  tf.disableEagerExecution();
+  const [B, T, D, U] = [32, 50, 32, 128];
+  const feeds = { x: Float32Array.from({ length: B * T * D }, (_, i) => Math.sin(i)) };
+  const step = async (loop: boolean) => {
+    tf.resetDefaultGraph();
+    tf.setRandomSeed(1);
+    const x = tf.placeholder('float32', [B, T, D], 'x');
+    const cell = new tf.nn.rnnCell.BasicLSTMCell(U);
+    let out: tf.Tensor;
+    if (loop) {
+      out = tf.nn.dynamicRnn(cell, x)[0];
+    } else {
+      let s = cell.zeroState(B);
+      const outs: tf.Tensor[] = [];
+      for (let t = 0; t < T; t++) {
+        const [o, next] = cell.call(tf.reshape(tf.slice(x, [0, t, 0], [B, 1, D]), [B, D]), s);
+        outs.push(o);
+        s = next;
+      }
+      out = tf.stack(outs, 1);
+    }
+    const train = new tf.train.AdamOptimizer(1e-3).minimize(tf.reduceMean(tf.square(out)));
+    const sess = new tf.Session();
+    await sess.run(tf.globalVariablesInitializer());
+    await sess.run(train, feeds);
+    let best = Infinity;
+    for (let rep = 0; rep < 3; rep++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 5; i++) await sess.run(train, feeds);
+      best = Math.min(best, (performance.now() - t0) / 5);
+    }
+    sess.close();
+    return best;
+  };
+  const [loop, unrolled] = [[] as number[], [] as number[]];
+  for (let k = 0; k < 2; k++) {
+    loop.push(await step(true));
+    unrolled.push(await step(false));
+  }
+  const [l, u] = [Math.min(...loop), Math.min(...unrolled)];
+  console.log(JSON.stringify({
+    workload: 'lstm_train', framework: 'nodeflow', batch: B, steps: T, inputs: D, units: U,
+    train_step_ms: +l.toFixed(2), train_sequences_per_s: Math.round((B * 1000) / l),
+    unrolled_train_step_ms: +u.toFixed(2),
+  }));
+}

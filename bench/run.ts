@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- gemm|elementwise|reduce|conv|mlp|cnn|graph|control|all] [--epochs N]`: one JSON line per workload,
+ * `npm run bench [-- gemm|elementwise|reduce|conv|mlp|cnn|graph|control|lstm|all] [--epochs N]`: one JSON line per workload,
  * with the same fields as the anchors in ../shared/bench, so both run side by side
  * (scripts/bench-vs-anchors.sh) and compare as ratios within one run.
  */
@@ -8,7 +8,7 @@ import { benchMlp } from './mlp.js';
 import { benchCnn } from './cnn.js';
 import { benchConv } from './conv.js';
 import { benchGraph } from './graph.js';
-import { benchControlFlow } from './control_flow.js';
+import { benchControlFlow, benchLstm } from './control_flow.js';
 
 const args = process.argv.slice(2);
 const which = new Set(args.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a)));
@@ -24,3 +24,4 @@ if (all || which.has('conv')) benchConv();
 if (all || which.has('cnn')) await benchCnn();
 if (all || which.has('graph')) await benchGraph();
 if (all || which.has('control')) await benchControlFlow();
+if (all || which.has('lstm')) await benchLstm();
