@@ -1,9 +1,10 @@
 /**
- * The cost of tf.whileLoop's iterations: the same RNN (h = tanh(h·W + x_t), batch 32, hidden 64,
+ * Loops. `control`: the cost of tf.whileLoop's iterations: the same RNN (h = tanh(h·W + x_t), batch 32, hidden 64,
  * T = 50 steps, loss on the last h, plain SGD step) built as one whileLoop and unrolled into T
  * copies of the cell in the graph. Both run the same kernels, so the difference per iteration is
  * the loop's own cost (running the condition and body sub-plans, recording the iterations for
- * the gradient, replaying them backwards). One JSON line.
+ * the gradient, replaying them backwards). One JSON line. `lstm`: an LSTM training step
+ * (benchLstm).
  */
 import * as tf from 'nodeflow';
 
@@ -24,31 +25,38 @@ function build(loop: boolean): tf.Operation {
   return new tf.train.GradientDescentOptimizer(0.01).minimize(tf.reduceMean(tf.square(h)));
 }
 
-async function stepMs(loop: boolean, feeds: { xs: Float32Array }): Promise<number> {
-  const train = build(loop);
+/** The best mean time of a training step: `rounds` of `per` runs, after one warm-up run. */
+async function bestStepMs(train: tf.Operation, feeds: tf.Feeds, rounds: number, per: number): Promise<number> {
   const sess = new tf.Session();
   await sess.run(tf.globalVariablesInitializer());
   await sess.run(train, feeds);
   let best = Infinity;
-  for (let rep = 0; rep < 5; rep++) {
+  for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
-    for (let i = 0; i < 10; i++) await sess.run(train, feeds);
-    best = Math.min(best, (performance.now() - t0) / 10);
+    for (let i = 0; i < per; i++) await sess.run(train, feeds);
+    best = Math.min(best, (performance.now() - t0) / per);
   }
   sess.close();
   return best;
 }
 
+/**
+ * [loop, unrolled]: the best step times of the two builds, each built twice and alternated, so
+ * drift on a shared machine hits both alike.
+ */
+async function loopVsUnrolled(build: (loop: boolean) => tf.Operation, feeds: tf.Feeds, rounds: number, per: number): Promise<[number, number]> {
+  const [loop, unrolled] = [[] as number[], [] as number[]];
+  for (let k = 0; k < 2; k++) {
+    loop.push(await bestStepMs(build(true), feeds, rounds, per));
+    unrolled.push(await bestStepMs(build(false), feeds, rounds, per));
+  }
+  return [Math.min(...loop), Math.min(...unrolled)];
+}
+
 export async function benchControlFlow(): Promise<void> {
   tf.disableEagerExecution();
   const feeds = { xs: Float32Array.from({ length: T * B * H }, (_, i) => Math.sin(i) * 0.5) };
-  // Alternated, so drift on a shared machine hits both alike.
-  const [loop, unrolled] = [[] as number[], [] as number[]];
-  for (let k = 0; k < 2; k++) {
-    loop.push(await stepMs(true, feeds));
-    unrolled.push(await stepMs(false, feeds));
-  }
-  const [l, u] = [Math.min(...loop), Math.min(...unrolled)];
+  const [l, u] = await loopVsUnrolled(build, feeds, 5, 10);
   console.log(JSON.stringify({
     workload: 'while_loop_rnn', steps: T, batch: B, hidden: H,
     loop_train_step_ms: +l.toFixed(3), unrolled_train_step_ms: +u.toFixed(3),
@@ -65,7 +73,7 @@ export async function benchLstm(): Promise<void> {
   tf.disableEagerExecution();
   const [B, T, D, U] = [32, 50, 32, 128];
   const feeds = { x: Float32Array.from({ length: B * T * D }, (_, i) => Math.sin(i)) };
-  const step = async (loop: boolean) => {
+  const build = (loop: boolean) => {
     tf.resetDefaultGraph();
     tf.setRandomSeed(1);
     const x = tf.placeholder('float32', [B, T, D], 'x');
@@ -83,25 +91,9 @@ export async function benchLstm(): Promise<void> {
       }
       out = tf.stack(outs, 1);
     }
-    const train = new tf.train.AdamOptimizer(1e-3).minimize(tf.reduceMean(tf.square(out)));
-    const sess = new tf.Session();
-    await sess.run(tf.globalVariablesInitializer());
-    await sess.run(train, feeds);
-    let best = Infinity;
-    for (let rep = 0; rep < 3; rep++) {
-      const t0 = performance.now();
-      for (let i = 0; i < 5; i++) await sess.run(train, feeds);
-      best = Math.min(best, (performance.now() - t0) / 5);
-    }
-    sess.close();
-    return best;
+    return new tf.train.AdamOptimizer(1e-3).minimize(tf.reduceMean(tf.square(out)));
   };
-  const [loop, unrolled] = [[] as number[], [] as number[]];
-  for (let k = 0; k < 2; k++) {
-    loop.push(await step(true));
-    unrolled.push(await step(false));
-  }
-  const [l, u] = [Math.min(...loop), Math.min(...unrolled)];
+  const [l, u] = await loopVsUnrolled(build, feeds, 3, 5);
   console.log(JSON.stringify({
     workload: 'lstm_train', framework: 'nodeflow', batch: B, steps: T, inputs: D, units: U,
     train_step_ms: +l.toFixed(2), train_sequences_per_s: Math.round((B * 1000) / l),

@@ -123,11 +123,18 @@ std::vector<Tensor> rows_at(const std::vector<Tensor> & elems, int64_t i, const 
     return rows;
 }
 
+// A loop step's counts: loop variables, per-iteration outputs and inputs (checked by
+// check_control_step at compile time).
+struct LoopCounts {
+    size_t n, k_out, e;
+};
+LoopCounts loop_counts(const Step & st) {
+    return {(size_t)st.attrs.get_int("n"), (size_t)st.attrs.get_int("k", 0), (size_t)st.attrs.get_int("e", 0)};
+}
+
 std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
                               int64_t salt) {
-    const size_t n = (size_t)st.attrs.get_int("n");
-    const size_t k_out = (size_t)st.attrs.get_int("k", 0);
-    const size_t e = (size_t)st.attrs.get_int("e", 0);
+    const auto [n, k_out, e] = loop_counts(st);
     const int64_t max_iterations = st.attrs.get_int("max_iterations", -1);
     const bool record = st.attrs.get_bool("record");
     const Plan & cond = *st.subplans[0];
@@ -188,9 +195,7 @@ std::vector<Tensor> unpack_history(const Tensor & packed, const Tensor & shapes,
 
 std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
                                    int64_t salt) {
-    const size_t n = (size_t)st.attrs.get_int("n");
-    const size_t k_out = (size_t)st.attrs.get_int("k", 0);
-    const size_t e = (size_t)st.attrs.get_int("e", 0);
+    const auto [n, k_out, e] = loop_counts(st);
     const size_t m = in.size() - 3 * n - e - k_out;
     std::vector<std::vector<Tensor>> hist;
     for (size_t k = 0; k < n; k++) hist.push_back(unpack_history(in[k], in[n + k], st, k));
