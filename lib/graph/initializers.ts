@@ -6,7 +6,8 @@
 import type { DType } from '../dtype.js';
 import { fill } from '../ops/creation.js';
 import { constant } from '../ops/creation.js';
-import { randomNormal, randomUniform, truncatedNormal } from '../ops/random.js';
+import { getSeeds, randomNormal, randomUniform, truncatedNormal } from '../ops/random.js';
+import { seededRandom } from '../host_random.js';
 import type { Tensor } from '../tensor.js';
 
 export type Initializer = (shape: number[], dtype?: DType) => Tensor;
@@ -79,4 +80,43 @@ export function glorotNormalInitializer(opts: { seed?: number } = {}): Initializ
 /** tf.contrib.layers.xavier_initializer (uniform by default). */
 export function xavierInitializer(opts: { uniform?: boolean; seed?: number } = {}): Initializer {
   return opts.uniform === false ? glorotNormalInitializer(opts) : glorotUniformInitializer(opts);
+}
+
+/**
+ * TF's orthogonal_initializer (Keras' 'orthogonal', the default of recurrent kernels): the
+ * weights, viewed as [prod(shape[:-1]), shape[-1]], have orthonormal rows or columns (whichever
+ * are fewer), times `gain`. The Q of a QR of a normal matrix (modified Gram-Schmidt in float64,
+ * signs fixed by R's diagonal, so it is uniform over orthogonal matrices). Drawn on the host
+ * when the initializer is built, from the seeds tf.setRandomSeed gives (the value is then a
+ * constant of the graph: rerunning the initializer gives the same weights).
+ */
+export function orthogonalInitializer(opts: { gain?: number; seed?: number } = {}): Initializer {
+  const gain = opts.gain ?? 1;
+  return (shape, dtype = 'float32') => {
+    if (shape.length < 2) throw new Error(`orthogonalInitializer: the shape must have rank >= 2, got [${shape.join(',')}]`);
+    const cols = shape[shape.length - 1];
+    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const [n, m] = [Math.max(rows, cols), Math.min(rows, cols)];   // Q is n × m, n >= m
+    const [seed, seed2] = getSeeds(opts.seed);
+    const next = seededRandom(seed === null ? (Math.random() * 2 ** 32) >>> 0 : (seed * 2654435761 + seed2) >>> 0);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    const q = Float64Array.from({ length: n * m }, normal);   // column-major: column j at j*n
+    for (let j = 0; j < m; j++) {
+      const cj = q.subarray(j * n, (j + 1) * n);
+      for (let k = 0; k < j; k++) {
+        const ck = q.subarray(k * n, (k + 1) * n);
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += ck[i] * cj[i];
+        for (let i = 0; i < n; i++) cj[i] -= dot * ck[i];
+      }
+      // R's diagonal is the norm (positive), which fixes the signs as TF's d = sign(diag(R)).
+      const norm = Math.sqrt(cj.reduce((a, v) => a + v * v, 0));
+      for (let i = 0; i < n; i++) cj[i] /= norm;
+    }
+    const out = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? q[c * n + r] : q[r * n + c]);
+    }
+    return constant(out, dtype, shape);
+  };
 }

@@ -5,7 +5,7 @@
 import type { Initializer } from '../graph/initializers.js';
 import {
   constantInitializer, glorotNormalInitializer, glorotUniformInitializer, onesInitializer,
-  randomNormalInitializer, randomUniformInitializer, truncatedNormalInitializer,
+  orthogonalInitializer, randomNormalInitializer, randomUniformInitializer, truncatedNormalInitializer,
   varianceScalingInitializer, zerosInitializer,
 } from '../graph/initializers.js';
 
@@ -29,6 +29,7 @@ const INITIALIZERS: Record<string, () => Initializer> = {
   truncatednormal: () => truncatedNormalInitializer({ stddev: 0.05 }),
   randomuniform: () => randomUniformInitializer({ minval: -0.05, maxval: 0.05 }),
   uniform: () => randomUniformInitializer({ minval: -0.05, maxval: 0.05 }),
+  orthogonal: () => orthogonalInitializer(),
 };
 
 /** An initializer by Keras name or a function; `def` names the layer's default. */

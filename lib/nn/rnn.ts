@@ -16,7 +16,7 @@ import { cast, gather } from '../ops/index_ops.js';
 import { shape } from '../ops/core.js';
 import { matmul } from '../ops/matmul.js';
 import { reduceSum } from '../ops/reduce.js';
-import { concat, expandDims, split, transpose, unstack, stack } from '../ops/shape.js';
+import { concat, expandDims, reshape, split, transpose, unstack, stack } from '../ops/shape.js';
 import { less } from '../ops/binary.js';
 import { sigmoid, tanh } from '../ops/unary.js';
 import type { Initializer } from '../graph/initializers.js';
@@ -69,19 +69,7 @@ export abstract class RNNCell {
    * the batch (for a batch known only at run time).
    */
   zeroState(batchSize: number | Tensor, dtype: DType = 'float32'): RNNState {
-    let column: Tensor | null = null;   // [batch, 1] zeros
-    if (typeof batchSize !== 'number') {
-      const z = zerosLike(cast(batchSize, dtype));
-      const rank = batchSize.shape.length;
-      if (rank === 0) throw new Error(`${this.constructor.name}.zeroState: batchSize must be a number or a tensor with a batch dimension`);
-      column = expandDims(rank === 1 ? z : reduceSum(z, [...Array(rank - 1).keys()].map((i) => i + 1)), 1);
-    } else if (!Number.isInteger(batchSize) || batchSize < 0) {
-      throw new Error(`${this.constructor.name}.zeroState: batchSize must be an integer >= 0, got ${batchSize}`);
-    }
-    const zerosOf = (size: StateSize): RNNState => {
-      if (Array.isArray(size)) return size.map(zerosOf);
-      return column ? mul(column, zeros([1, size], dtype)) : zeros([batchSize as number, size], dtype);
-    };
+    const zerosOf = (size: StateSize): RNNState => (Array.isArray(size) ? size.map(zerosOf) : zeroRows(batchSize, size, dtype));
     return zerosOf(this.stateSize);
   }
 
@@ -92,6 +80,22 @@ export abstract class RNNCell {
   protected variable(name: string, shape: number[], dtype: DType, initializer?: Initializer): Variable {
     return getVariable(name, { shape, dtype, initializer });
   }
+}
+
+/**
+ * Zeros [batch, units]: `batch` a number, or a tensor whose first dimension is the batch (one
+ * known only at run time: [batch, 1] zeros from it, times [1, units] zeros).
+ */
+export function zeroRows(batch: number | Tensor, units: number, dtype: DType): Tensor {
+  if (typeof batch === 'number') {
+    if (!Number.isInteger(batch) || batch < 0) throw new Error(`zeroState: batchSize must be an integer >= 0, got ${batch}`);
+    return zeros([batch, units], dtype);
+  }
+  const rank = batch.shape.length;
+  if (rank === 0) throw new Error('zeroState: batchSize must be a number or a tensor with a batch dimension');
+  const z = zerosLike(cast(batch, dtype));
+  const column = expandDims(rank === 1 ? z : reduceSum(z, [...Array(rank - 1).keys()].map((i) => i + 1)), 1);
+  return mul(column, zeros([1, units], dtype));
 }
 
 const state1 = (s: RNNState, what: string): Tensor => {
@@ -281,7 +285,7 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
     const state0 = opts.initialState ?? cell.zeroState(batch ?? gather(xs, constant(0, 'int32')), dtype);
     const structure = state0;
     const mask = opts.sequenceLength ? (t: Tensor) => expandDims(cast(less(t, opts.sequenceLength!), dtype), 1) : null;
-    const stepAt = (t: Tensor, x: Tensor, flat: Tensor[]): [Tensor, Tensor[]] => {
+    const stepAt = (x: Tensor, flat: Tensor[], t: Tensor): [Tensor, Tensor[]] => {
       const [out, next] = cell.call(x, unflatten(structure, flat));
       const nextFlat = flatten(next);
       if (!mask) return [out, nextFlat];
@@ -289,30 +293,42 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
       const m = mask(t);
       return [mul(out, m), nextFlat.map((n, j) => add(mul(n, m), mul(sub(1, m), flat[j])))];
     };
-    if (executingEagerly()) {
-      let flat = flatten(state0);
-      const outs: Tensor[] = [];
-      unstack(xs).forEach((x, t) => {
-        const [out, next] = stepAt(constant(t, 'int32'), x, flat);
-        outs.push(out);
-        flat = next;
-      });
-      const stacked = stack(outs);
-      return [timeMajor ? stacked : transpose(stacked, [1, 0, 2]), unflatten(structure, flat)];
-    }
-    const steps = gather(shape(xs), constant(0, 'int32'));
-    // Step t reads row t of the time-major inputs as a per-iteration input (a view, not a gather).
-    const [[, ...finalFlat], [stacked]] = loopWithOutputs({
-      cond: ([t]) => less(t, steps),
-      body: ([t, ...flat], [x]) => {
-        const [out, next] = stepAt(t, x, flat);
-        return [[add(t, 1), ...next], [out]];
-      },
-      vars: [constant(0, 'int32'), ...flatten(state0)],
-      elems: [xs],
-    }, { name: 'while' });
+    const [stacked, finalFlat] = rnnLoop(xs, flatten(state0), stepAt);
     return [timeMajor ? stacked : transpose(stacked, [1, 0, 2]), unflatten(structure, finalFlat)];
   });
+}
+
+/**
+ * @internal The time loop of dynamicRnn and the Keras recurrent layers: `step` maps (row t of
+ * the time-major `xs`, the state, t) to (this step's output, the next state); returns the
+ * outputs stacked over time ([time, batch, ...]) and the final state. In a graph one whileLoop
+ * whose per-iteration input is xs (row t is a view; its gradient costs one row per step), so
+ * the number of steps may be known only at run time; eagerly a JavaScript loop.
+ */
+export function rnnLoop(xs: Tensor, state0: Tensor[], step: (x: Tensor, state: Tensor[], t: Tensor) => [Tensor, Tensor[]]): [Tensor, Tensor[]] {
+  if (executingEagerly()) {
+    let state = state0;
+    const outs = unstack(xs).map((x, t) => {
+      const [out, next] = step(x, state, constant(t, 'int32'));
+      state = next;
+      return out;
+    });
+    return [stack(outs), state];
+  }
+  const steps = gather(shape(xs), constant(0, 'int32'));
+  const [[, ...finalState], [stacked]] = loopWithOutputs({
+    cond: ([t]) => less(t, steps),
+    body: ([t, ...state], [x]) => {
+      const [out, next] = step(x, state, t);
+      return [[add(t, 1), ...next], [out]];
+    },
+    vars: [constant(0, 'int32'), ...state0],
+    elems: [xs],
+  }, { name: 'while' });
+  // With the steps known when the graph is built, so is the outputs' time dimension.
+  const [steps0, rest] = [xs.shape[0], stacked.shape.slice(1)];
+  const unknown = rest.filter((d) => d === null).length;
+  return [steps0 !== null && unknown <= 1 ? reshape(stacked, [steps0, ...rest.map((d) => d ?? -1)]) : stacked, finalState];
 }
 
 /** tf.nn.rnnCell (TF's tf.nn.rnn_cell). */
