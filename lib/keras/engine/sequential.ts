@@ -30,7 +30,9 @@ export class Sequential extends Model {
   private readonly stack: Layer[] = [];
   private inputLayer: InputLayer | null = null;
 
-  constructor(args: SequentialArgs = {}) {
+  /** `new Sequential([l1, l2])` (Keras' positional list) or `new Sequential({ layers, name })`. */
+  constructor(args: SequentialArgs | Layer[] = {}) {
+    if (Array.isArray(args)) args = { layers: args };
     super({ name: args.name } as ModelArgs);
     if (args.layers !== undefined && !Array.isArray(args.layers)) {
       throw new Error(`${this.describe()}: layers must be an array of layers`);

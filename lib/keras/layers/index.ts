@@ -7,6 +7,7 @@ import { Conv2D, Conv2DTranspose } from './conv.js';
 import { Activation, Dropout, Flatten, Reshape } from './core.js';
 import { Dense } from './dense.js';
 import { Embedding } from './embeddings.js';
+import { GRU, LSTM, SimpleRNN } from './recurrent.js';
 import { Add, Concatenate } from './merge.js';
 import { BatchNormalization } from './normalization.js';
 import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from './pooling.js';
@@ -16,7 +17,7 @@ export {
   Layer, InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose,
   MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D,
   ZeroPadding2D, Concatenate, Add,
-  LeakyReLU, Embedding,
+  LeakyReLU, Embedding, SimpleRNN, LSTM, GRU,
 };
 export type { LayerArgs, LayerConfig, SymbolicShape, AddWeightOptions } from '../engine/layer.js';
 export type { InputLayerArgs } from '../engine/input_layer.js';
@@ -30,6 +31,7 @@ export type { UpSampling2DArgs, ZeroPadding2DArgs, Padding2D } from './reshaping
 export type { ConcatenateArgs } from './merge.js';
 export type { LeakyReLUArgs } from './activations.js';
 export type { EmbeddingArgs } from './embeddings.js';
+export type { RecurrentArgs } from './recurrent.js';
 export type { KernelBiasArgs } from './layer_args.js';
 export type { ActivationIdentifier } from '../activations.js';
 export type { InitializerIdentifier } from '../initializers.js';
@@ -44,7 +46,7 @@ export type LayerClass = new (config: never) => Layer;
 export const LAYER_CLASSES: Record<string, LayerClass> = {
   InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose, MaxPooling2D,
   AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D, ZeroPadding2D,
-  Concatenate, Add, LeakyReLU, Embedding,
+  Concatenate, Add, LeakyReLU, Embedding, SimpleRNN, LSTM, GRU,
 };
 
 /** A built-in layer from its config (every constructor also takes the options object alone). */
