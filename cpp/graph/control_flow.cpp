@@ -126,15 +126,16 @@ std::vector<Tensor> rows_at(const std::vector<Tensor> & elems, int64_t i, const 
 // A loop step's counts: loop variables, per-iteration outputs and inputs (checked by
 // check_control_step at compile time).
 struct LoopCounts {
-    size_t n, k_out, e;
+    size_t n, k_out, e, saved;
 };
 LoopCounts loop_counts(const Step & st) {
-    return {(size_t)st.attrs.get_int("n"), (size_t)st.attrs.get_int("k", 0), (size_t)st.attrs.get_int("e", 0)};
+    return {(size_t)st.attrs.get_int("n"), (size_t)st.attrs.get_int("k", 0), (size_t)st.attrs.get_int("e", 0),
+            (size_t)st.attrs.get_int("s", 0)};
 }
 
 std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
                               int64_t salt) {
-    const auto [n, k_out, e] = loop_counts(st);
+    const auto [n, k_out, e, saved] = loop_counts(st);
     const int64_t max_iterations = st.attrs.get_int("max_iterations", -1);
     const bool record = st.attrs.get_bool("record");
     const Plan & cond = *st.subplans[0];
@@ -142,7 +143,8 @@ std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, V
     std::vector<Tensor> vars = slice(in, 0, n);
     const std::vector<Tensor> elems = slice(in, n, e);
     const std::vector<Tensor> caps = slice(in, n + e, in.size() - n - e);
-    std::vector<std::vector<Tensor>> history(record ? n : 0), outs(k_out);
+    // Recorded per iteration (with `record`): the loop variables, then the saved values.
+    std::vector<std::vector<Tensor>> history(record ? n + saved : 0), outs(k_out);
     for (int64_t i = 0; max_iterations < 0 || i < max_iterations; i++) {
         const int64_t s = iteration_salt(salt, i);
         // The condition sees the loop variables and captures; the body also row i of each
@@ -161,7 +163,14 @@ std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, V
             // A value that aliases a variable could be updated in place by a later iteration.
             if (record) history[k].push_back(aliases_variable(vars[k], store) ? vars[k].clone() : vars[k]);
         }
-        for (size_t j = 0; j < k_out; j++) outs[j].push_back(next[n + j]);
+        for (size_t j = 0; j < k_out; j++) {
+            if (next[n + j].defined()) outs[j].push_back(next[n + j]);   // undefined: nothing reads it
+        }
+        for (size_t j = 0; j < saved && record; j++) {
+            const Tensor & v = next[n + k_out + j];
+            NF_CHECK(v.defined(), "plan: whileLoop '%s' does not compute saved value %zu", st.node.c_str(), j);
+            history[n + j].push_back(aliases_variable(v, store) ? v.clone() : v);
+        }
         next.resize(n);
         vars = std::move(next);
     }
@@ -170,7 +179,15 @@ std::vector<Tensor> run_while(const Step & st, const std::vector<Tensor> & in, V
     for (size_t k = 0; k < n && record; k++) {
         std::tie(out[n + k], out[2 * n + k]) = pack_history(history[k], in[k]);
     }
-    for (size_t j = 0; j < k_out; j++) out.push_back(stack_outputs(outs[j], st, j));
+    for (size_t j = 0; j < k_out; j++) {
+        out.push_back(body.fetches[n + j] == -1 ? Tensor() : stack_outputs(outs[j], st, j));
+    }
+    out.resize(3 * n + k_out + 2 * saved);
+    for (size_t j = 0; j < saved && record; j++) {   // packed, shapes: one pair per saved value
+        // With no iteration there is no value to take a dtype or rank from: nothing is read.
+        const Tensor none = history[n + j].empty() ? Tensor::empty({0}, DType::F32) : history[n + j][0];
+        std::tie(out[3 * n + k_out + 2 * j], out[3 * n + k_out + 2 * j + 1]) = pack_history(history[n + j], none);
+    }
     return out;
 }
 
@@ -195,18 +212,21 @@ std::vector<Tensor> unpack_history(const Tensor & packed, const Tensor & shapes,
 
 std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & in, VariableStore & store,
                                    int64_t salt) {
-    const auto [n, k_out, e] = loop_counts(st);
-    const size_t m = in.size() - 3 * n - e - k_out;
-    std::vector<std::vector<Tensor>> hist;
+    const auto [n, k_out, e, saved] = loop_counts(st);
+    const size_t m = in.size() - 3 * n - e - k_out - 2 * saved;
+    std::vector<std::vector<Tensor>> hist, kept;
     for (size_t k = 0; k < n; k++) hist.push_back(unpack_history(in[k], in[n + k], st, k));
+    const size_t at_saved = 3 * n + e + m + k_out;
+    for (size_t j = 0; j < saved; j++) kept.push_back(unpack_history(in[at_saved + 2 * j], in[at_saved + 2 * j + 1], st, n + j));
     const std::vector<Tensor> elems = slice(in, 2 * n, e);
     const std::vector<Tensor> caps = slice(in, 2 * n + e, m);
     std::vector<Tensor> dvars = slice(in, 2 * n + e + m, n);
     const std::vector<Tensor> douts = slice(in, 3 * n + e + m, k_out);   // d of the stacked outputs
     const int64_t iterations = (int64_t)hist[0].size();
-    for (size_t k = 1; k < n; k++) {
-        NF_CHECK((int64_t)hist[k].size() == iterations, "whileLoop gradient '%s': history %zu has %zu iterations, "
-                 "history 0 has %lld", st.node.c_str(), k, hist[k].size(), (long long)iterations);
+    for (size_t k = 1; k < n + saved; k++) {
+        const size_t got = k < n ? hist[k].size() : kept[k - n].size();
+        NF_CHECK((int64_t)got == iterations, "whileLoop gradient '%s': history %zu has %zu iterations, "
+                 "history 0 has %lld", st.node.c_str(), k, got, (long long)iterations);
     }
     for (size_t j = 0; j < k_out; j++) {
         NF_CHECK(douts[j].ndim() > 0 && douts[j].dim(0) == iterations, "whileLoop gradient '%s': the gradient "
@@ -220,10 +240,12 @@ std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & 
         if (fetched[n + j] != -1) delems[j] = Tensor::zeros(elems[j].shape(), elems[j].dtype(), elems[j].device());
     }
     for (int64_t i = iterations - 1; i >= 0; i--) {
-        std::vector<Tensor> vars, douts_i;
+        std::vector<Tensor> vars, douts_i, kept_i;
         for (const auto & h : hist) vars.push_back(h[(size_t)i]);
         for (const Tensor & d : douts) douts_i.push_back(row(d, i));
-        std::vector<Tensor> feeds = concat(concat(concat(concat(vars, rows_at(elems, i, st)), caps), dvars), douts_i);
+        for (const auto & h : kept) kept_i.push_back(h[(size_t)i]);
+        std::vector<Tensor> feeds =
+            concat(concat(concat(concat(concat(vars, rows_at(elems, i, st)), caps), dvars), douts_i), kept_i);
         std::vector<Tensor> d = run_subplan(*st.subplans[0], store, feeds, iteration_salt(salt, i));
         dvars = slice(d, 0, n);
         for (size_t k = 0; k < n; k++) {
@@ -268,11 +290,11 @@ void check_control_step(const Step & st) {
     const int64_t n = st.attrs.get_int("n");
     NF_CHECK(n >= 1, "plan: loop '%s' needs at least one loop variable", node);
     const size_t un = (size_t)n;
-    const int64_t k = st.attrs.get_int("k", 0), e = st.attrs.get_int("e", 0);
-    NF_CHECK(k >= 0 && e >= 0, "plan: loop '%s' has a negative count of per-iteration outputs or inputs", node);
-    const size_t uk = (size_t)k, ue = (size_t)e;
+    const int64_t k = st.attrs.get_int("k", 0), e = st.attrs.get_int("e", 0), sv = st.attrs.get_int("s", 0);
+    NF_CHECK(k >= 0 && e >= 0 && sv >= 0, "plan: loop '%s' has a negative count of per-iteration values", node);
+    const size_t uk = (size_t)k, ue = (size_t)e, us = (size_t)sv;
     if (st.kind == Step::WHILE) {
-        NF_CHECK(st.subplans.size() == 2 && st.inputs.size() >= un + ue && st.outputs.size() == 3 * un + uk,
+        NF_CHECK(st.subplans.size() == 2 && st.inputs.size() >= un + ue && st.outputs.size() == 3 * un + uk + 2 * us,
                  "plan: whileLoop '%s' has a bad arity", node);
         for (size_t j = 0; j < uk; j++) {   // read once here, so a bad attr fails at compile time
             const std::string key = "out" + std::to_string(j);
@@ -280,11 +302,12 @@ void check_control_step(const Step & st) {
             dtype_from_name(st.attrs.get_string(key + "_dtype"));
         }
         arity(0, st.inputs.size() - ue, 1);
-        arity(1, st.inputs.size(), un + uk);
+        arity(1, st.inputs.size(), un + uk + us);
     } else {
-        NF_CHECK(st.subplans.size() == 1 && st.inputs.size() >= 3 * un + ue + uk && st.outputs.size() == st.inputs.size() - 2 * un - uk,
+        NF_CHECK(st.subplans.size() == 1 && st.inputs.size() >= 3 * un + ue + uk + 2 * us &&
+                 st.outputs.size() == st.inputs.size() - 2 * un - uk - 2 * us,
                  "plan: whileLoop gradient '%s' has a bad arity", node);
-        arity(0, st.inputs.size() - un, st.outputs.size());
+        arity(0, st.inputs.size() - un - us, st.outputs.size());
     }
 }
 

@@ -3,11 +3,14 @@
 //
 // COND        inputs [pred, captures (m)]; subplans [then, else], each fed the m captures and
 //             fetching the outputs. pred is a bool scalar; only the chosen branch runs.
-// WHILE       attrs n, k, e, max_iterations (-1: none), record, out<j>_shape / out<j>_dtype;
+// WHILE       attrs n, k, e, s, max_iterations (-1: none), record, out<j>_shape / out<j>_dtype;
 //             inputs [loop vars (n), per-iteration inputs (e), captures (m)]; subplans [cond:
 //             fed vars + captures, fetches a bool scalar; body: fed vars, row i of each
-//             per-iteration input, captures; fetches the next vars (n) and k per-iteration
-//             outputs]; outputs [final vars (n), packed (n), shapes (n), stacked (k)].
+//             per-iteration input, captures; fetches the next vars (n), k per-iteration
+//             outputs and s saved values]; outputs [final vars (n), packed (n), shapes (n),
+//             stacked (k), (packed, shapes) per saved value (2s)]. Saved values are tensors of
+//             the body its gradient reads (recorded like the variables, with `record`), so the
+//             gradient does not compute the body again.
 //             Per-iteration inputs and outputs are what tf.scan, tf.mapFn and tf.nn.dynamicRnn
 //             read and write (TF's TensorArrays): iteration i gets row i of each input as a view,
 //             and output j comes out stacked, [iterations, ...shape] (with no iteration, empty of
@@ -15,10 +18,11 @@
 //             at the start of every iteration are packed: their elements in one 1-D tensor, and
 //             their shapes as int32 [iterations, rank] (a variable may change shape within its
 //             invariant); else the history outputs stay empty.
-// WHILE_GRAD  attrs n, k, e; inputs [packed (n), shapes (n), per-iteration inputs (e), captures
-//             (m), dy of the final vars (n), dy of the stacked outputs (k)]; subplans [gradient
-//             body: fed vars (n), rows (e), captures (m), dvars (n), d outputs of the iteration
-//             (k); fetches d vars (n), d rows (e), d captures (m)], run for the iterations in
+// WHILE_GRAD  attrs n, k, e, s; inputs [packed (n), shapes (n), per-iteration inputs (e), captures
+//             (m), dy of the final vars (n), dy of the stacked outputs (k), (packed, shapes) of
+//             s saved values]; subplans [gradient body: fed vars (n), rows (e), captures (m),
+//             dvars (n), d outputs of the iteration (k), the iteration's saved values (s);
+//             fetches d vars (n), d rows (e), d captures (m)], run for the iterations in
 //             reverse; outputs [d initial vars (n), d per-iteration inputs (e: row i from
 //             iteration i, zero past the last), d captures (m, summed over iterations)].
 // A sub-plan fetch of -1 marks an output nothing reads: it is not computed and comes back empty

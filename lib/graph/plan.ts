@@ -134,7 +134,7 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
         const [used, attrs] =
           op.type === 'cond' ? [[op.outputs.map(isRead)], op.attrs]
           // The loop records its iterations only when its gradient reads them.
-          : op.type === 'while' ? [[[true], op.extra.subplans![1].fetches.map(() => true)], { ...op.attrs, record: op.outputs.slice(n, 3 * n).some(isRead) }]
+          : op.type === 'while' ? whileUse(op, isRead)
           // The gradients of the loop variables feed the next (earlier) iteration.
           : [[[...op.outputs.slice(0, n).map(() => true), ...op.outputs.slice(n).map(isRead)]], op.attrs];
         steps.push({
@@ -169,6 +169,18 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
   });
   freeAfterLastUse(steps, new Set([...fetches, ...consts.map((c) => c.slot)]), numSlots);
   return { numSlots, consts, feeds, fetches, steps };
+}
+
+/**
+ * A loop's body fetches: the next variables always, the per-iteration outputs something reads,
+ * and the values saved for the gradient when the plan records the iterations (its gradient
+ * reads the history).
+ */
+function whileUse(op: Operation, isRead: (t: Tensor) => boolean): [boolean[][], Attrs] {
+  const [n, k, saved] = [op.attrs.n as number, op.attrs.k as number, (op.attrs.s as number | undefined) ?? 0];
+  const record = op.outputs.slice(n, 3 * n).some(isRead) || op.outputs.slice(3 * n + k).some(isRead);
+  const body = [...Array(n).fill(true), ...op.outputs.slice(3 * n, 3 * n + k).map(isRead), ...Array(saved).fill(record)];
+  return [[[true], body], { ...op.attrs, record }];
 }
 
 /**

@@ -9,7 +9,7 @@
 import { isFloatDType, shapeString } from '../dtype.js';
 import { executingEagerly } from '../engine.js';
 import { registerGrad } from '../grad_registry.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import type { Graph, Operation } from './graph.js';
 import { controlDependencies, getDefaultGraph } from './graph.js';
 import { zerosLike } from '../ops/creation.js';
@@ -42,6 +42,8 @@ interface WhileInfo {
   bodyFeeds: Tensor[];
   /** What the body returns: the next loop variables (n), then the per-iteration outputs. */
   bodyResults: Tensor[];
+  /** Body tensors recorded per iteration for gradients (savedForGradient), in output order. */
+  saved: Tensor[];
 }
 const whileInfo = new WeakMap<Operation, WhileInfo>();
 
@@ -199,7 +201,7 @@ function buildWhileNode(g: Graph, full: string, vars: Tensor[], elems: Tensor[],
       ],
       extra: { subplans: [condSub.subPlan(condFeeds, condOut), bodySub.subPlan(bodyFeeds, [...bodyOut, ...perIteration])] },
     }));
-  whileInfo.set(op, { n, e: elems.length, body: bodySub, bodyFeeds, bodyResults: [...bodyOut, ...perIteration] });
+  whileInfo.set(op, { n, e: elems.length, body: bodySub, bodyFeeds, bodyResults: [...bodyOut, ...perIteration], saved: [] });
   return [op.outputs.slice(0, n), op.outputs.slice(3 * n)];
 }
 
@@ -225,19 +227,62 @@ registerGrad('while', (dys, ctx) => {
       return [...d, ...G.captured.slice(m).map((t) => G.build(() => zerosLike(G.inputFor(t))))];
     });
     const gradCaptured = [...G.captured];
-    const node = g.addOp('while_grad', [...history, ...elems, ...gradCaptured, ...dys.slice(0, n), ...dys.slice(3 * n, 3 * n + k)], { n, k, e }, {
-      name: full,
-      reserved: true,
-      outputs: [...vars, ...elems, ...gradCaptured].map((t) => ({ dtype: t.dtype, shape: t.shape })),
-      extra: {
-        subplans: [G.subPlan([...own, ...gradCaptured.map((t) => G.inputFor(t)), ...dIn], outs)],
-      },
-    });
+    const saved = savedForGradient(info.body, G, outs);
+    const records = recordInLoop(op, info, saved);
+    const node = g.addOp('while_grad', [...history, ...elems, ...gradCaptured, ...dys.slice(0, n), ...dys.slice(3 * n, 3 * n + k), ...records],
+      { n, k, e, s: saved.length }, {
+        name: full,
+        reserved: true,
+        outputs: [...vars, ...elems, ...gradCaptured].map((t) => ({ dtype: t.dtype, shape: t.shape })),
+        extra: {
+          // Fed the saved values, the gradient function does not run the body again.
+          subplans: [G.subPlan([...own, ...gradCaptured.map((t) => G.inputFor(t)), ...dIn, ...saved], outs)],
+        },
+      });
     return { dOwn: node.outputs.slice(0, n + e), dCaptured: new Map(gradCaptured.map((t, j) => [t.id, node.outputs[n + e + j]])) };
   });
   const floatOr = (t: Tensor, d: Tensor | undefined) => (isFloatDType(t.dtype) && d ? d : null);
   return [...[...vars, ...elems].map((v, j) => floatOr(v, grads.dOwn[j])), ...captured.map((t) => floatOr(t, grads.dCaptured.get(t.id)))];
 });
+
+/**
+ * The body's tensors the gradient function reads (its own ops' inputs, and results that are body
+ * tensors), but not the body's inputs or constants: fed these, its sub-plan needs none of the
+ * body's ops, so the gradient does not compute each iteration again (TF's while_v2 keeps such
+ * intermediates in accumulators the same way).
+ */
+function savedForGradient(body: SubGraph, grad: SubGraph, results: Tensor[]): Tensor[] {
+  const saved = new Map<number, Tensor>();
+  const consider = (t: Tensor) => {
+    const o = t.op as Operation;
+    if (body.ops.has(o) && o.type !== 'subgraph_input' && o.type !== 'const') saved.set(t.id, t);
+  };
+  for (const o of grad.ops) if (!body.ops.has(o)) o.inputs.forEach(consider);
+  results.forEach(consider);
+  return [...saved.values()];
+}
+
+/**
+ * Makes the forward loop record `saved` per iteration (the body fetches them too, and the node
+ * gets a (packed, shapes) output pair for each new one; plans compiled before are unaffected);
+ * returns those pairs, in `saved`'s order.
+ */
+function recordInLoop(op: Operation, info: WhileInfo, saved: Tensor[]): Tensor[] {
+  const base = 3 * info.n + (info.bodyResults.length - info.n);
+  for (const t of saved) {
+    if (info.saved.includes(t)) continue;
+    info.saved.push(t);
+    op.extra.subplans![1].fetches.push(t);
+    op.attrs.s = info.saved.length;
+    const at = op.outputs.length;
+    op.outputs.push(new Tensor(t.dtype, [null] as unknown as number[], { op, index: at }),
+      new Tensor('int32', [null, t.shape.length] as unknown as number[], { op, index: at + 1 }));
+  }
+  return saved.flatMap((t) => {
+    const j = info.saved.indexOf(t);
+    return [op.outputs[base + 2 * j], op.outputs[base + 2 * j + 1]];
+  });
+}
 
 registerGrad('while_grad', (_dys, ctx) => {
   throw new Error(`gradients: '${(ctx as unknown as Operation).name}' is the gradient of a tf.whileLoop; ` +

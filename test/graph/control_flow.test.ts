@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/index.js';
 import type { Tensor } from '../../lib/index.js';
+import { compilePlan } from '../../lib/graph/plan.js';
+import type { PlanSpec, PlanStep } from '../../lib/graph/plan.js';
 import { inGraph, withEager } from '../helpers/check_op.js';
 import { rng, uniform } from '../helpers/random.js';
 
@@ -279,6 +281,31 @@ describe('tf.whileLoop', () => {
       // The next run draws again.
       const again = (await sess.run(draws, { w: new Float64Array(4) })).dataSync();
       expect(Array.from(again)).not.toEqual(Array.from(r));
+    });
+  });
+
+  it('records what its gradient reads, so the gradient does not run the body again', async () => {
+    await inGraph(async () => {
+      const W = tf.placeholder('float32', [3, 3], 'W');
+      const [, h] = tf.whileLoop((t) => tf.less(t, 4), (t, h) => [tf.add(t, 1), tf.tanh(tf.matmul(h, W))],
+        [tf.constant(0, 'int32'), tf.ones([2, 3])]);
+      const [dW] = tf.gradients(tf.reduceSum(h), [W]);
+      const ops = (spec: PlanSpec): string[] => spec.steps.flatMap((st) => [st.op ?? st.kind, ...(st.subplans ?? []).flatMap(ops)]);
+      const loopOf = (spec: PlanSpec, kind: string) => spec.steps.find((st) => st.kind === kind)!;
+      const inside = (st: PlanStep) => (st.subplans ?? []).flatMap(ops);
+      const spec = compilePlan([dW!], [], [W]);
+      // The forward loop computes tanh(h·W) once per iteration; the gradient's body only its
+      // backward ops, fed the recorded tanh output.
+      expect(inside(loopOf(spec, 'while'))).toContain('tanh');
+      const grad = inside(loopOf(spec, 'while_grad'));
+      expect(grad).toContain('tanh_backward');
+      expect(grad).not.toContain('tanh');
+      expect(loopOf(spec, 'while').attrs.record).toBe(true);
+      // A run without the gradient records nothing.
+      expect(loopOf(compilePlan([h], [], [W]), 'while').attrs.record).toBe(false);
+      const sess = new tf.Session();
+      const r = await sess.run([h, dW!], { W: new Float32Array([0.5, 0, 0, 0, 0.5, 0, 0, 0, 0.5]) });
+      expect(r[0].shape).toEqual([2, 3]);
     });
   });
 
