@@ -1,10 +1,10 @@
 /**
  * tf.whileLoop: repeats `body` on loop variables while `cond` holds. In a graph, the condition
  * and the body are functions (SubGraph, subgraph.ts) that one 'while' node runs at run time, as
- * TF 2's functional While; eagerly it is a JavaScript loop. The gradient replays the iterations
- * backwards: the forward node records each iteration's loop variables (only in plans that need
- * them, packed so that a variable may change shape), and a 'while_grad' node runs the body's
- * gradient function on them in reverse.
+ * TF 2's functional While; eagerly it is a JavaScript loop. The gradient runs the iterations
+ * backwards: the forward node records each iteration's loop variables and the body tensors the
+ * gradient reads (only in plans that differentiate the loop; packed, so a variable may change
+ * shape), and a 'while_grad' node runs the body's gradient function on them in reverse.
  */
 import { isFloatDType, shapeString } from '../dtype.js';
 import { executingEagerly } from '../engine.js';
