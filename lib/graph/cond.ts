@@ -163,3 +163,25 @@ registerGrad('cond', (dys, ctx) => {
   });
   return [null, ...captured.map((_, j) => (wrt.includes(j) ? out[wrt.indexOf(j)] : null))];
 });
+
+/**
+ * The value of the function paired with the first predicate that holds, else of `defaultFn`
+ * (TF's tf.case with exclusive=false, exported as `tf.case`): nested conds, so only the chosen
+ * function's ops run. Every function returns the same structure.
+ *
+ *   const y = tf.case([[tf.less(x, 0), () => tf.neg(x)], [tf.less(x, 1), () => x]], () => tf.sqrt(x));
+ */
+export function caseOf(pairs: [FlowItem, () => FlowValue][], defaultFn: () => FlowValue, opts: CondOptions & { exclusive?: boolean } = {}): Tensor | Tensor[] {
+  if (!Array.isArray(pairs) || pairs.some((p) => !Array.isArray(p) || typeof p[1] !== 'function')) {
+    throw new Error('case: pairs must be an array of [pred, fn]');
+  }
+  if (opts.exclusive) throw new Error('case: exclusive is not supported (the first predicate that holds wins)');
+  if (typeof defaultFn !== 'function') throw new Error('case: defaultFn must be a function');
+  type Branch = () => FlowItem;   // cond's overloads, for a value of either structure
+  const from = (i: number): FlowValue => (i === pairs.length
+    ? defaultFn()
+    : cond(pairs[i][0], pairs[i][1] as Branch, (() => from(i + 1)) as Branch, { name: opts.name ?? 'case' }));
+  const out = from(0);
+  const ts = flowTensors(out, 'case');
+  return Array.isArray(out) ? ts : ts[0];
+}

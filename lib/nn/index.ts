@@ -18,9 +18,11 @@ import {
   depthwiseConv2dNativeBackpropInput,
 } from '../ops/depthwise.js';
 import { fusedBatchNorm, localResponseNormalization, lrn } from '../ops/norm.js';
-import { l2Loss, moments } from './moments.js';
+import { l2Loss, l2Normalize, moments } from './moments.js';
+import { embeddingLookup } from './embedding.js';
 import * as lossFns from './losses.js';
 import { dynamicRnn, rnnCell } from './rnn.js';
+export { sequenceMask } from './rnn.js';
 
 export const nn = {
   relu,
@@ -54,7 +56,9 @@ export const nn = {
   lrn,
   localResponseNormalization,
   l2Loss,
+  l2Normalize,
   moments,
+  embeddingLookup,
   dynamicRnn,
   rnnCell,
 };

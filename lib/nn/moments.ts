@@ -1,11 +1,11 @@
-/** tf.nn.l2Loss and tf.nn.moments, composed from ops (their gradients come for free). */
+/** tf.nn.l2Loss, tf.nn.moments and tf.nn.l2Normalize, composed from ops (their gradients come for free). */
 import type { TensorLike } from '../convert.js';
 import type { NameOption } from '../engine.js';
 import { named } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { asTensor, checkFloat } from '../ops/checks.js';
-import { mul, squaredDifference } from '../ops/binary.js';
-import { square } from '../ops/unary.js';
+import { maximum, mul, squaredDifference } from '../ops/binary.js';
+import { rsqrt, square } from '../ops/unary.js';
 import { reduceMean, reduceSum } from '../ops/reduce.js';
 import { stopGradient } from '../ops/core.js';
 import { squeeze } from '../ops/shape.js';
@@ -38,4 +38,18 @@ export function moments(x: TensorLike, axes: number[], opts: { keepDims?: boolea
     const squeezeAxes = axes.map((a) => (a < 0 ? a + rank : a));
     return [squeeze(mean, squeezeAxes), squeeze(variance, squeezeAxes)];
   });
+}
+
+/**
+ * x / sqrt(max(sum(x², axis), epsilon)) (TF's tf.nn.l2_normalize): unit L2 norm along `axis`
+ * (one or several; all by default), with epsilon guarding a zero vector.
+ *
+ *   const unit = tf.nn.l2Normalize(embeddings, 1);
+ */
+export function l2Normalize(x: TensorLike, axis?: number | number[], opts: { epsilon?: number } & NameOption = {}): Tensor {
+  const t = asTensor(x, 'x', 'l2Normalize');
+  checkFloat(t, 'x', 'l2Normalize');
+  const epsilon = opts.epsilon ?? 1e-12;
+  if (!(epsilon >= 0)) throw new Error(`l2Normalize: epsilon must be >= 0, got ${epsilon}`);
+  return named('l2Normalize', opts.name, () => mul(t, rsqrt(maximum(reduceSum(square(t), axis, true), epsilon))));
 }

@@ -12,7 +12,7 @@ import { executingEagerly } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { constant, zeros, zerosLike } from '../ops/creation.js';
-import { cast, gather } from '../ops/index_ops.js';
+import { cast, gather, range } from '../ops/index_ops.js';
 import { shape } from '../ops/core.js';
 import { matmul } from '../ops/matmul.js';
 import { reduceSum } from '../ops/reduce.js';
@@ -333,3 +333,23 @@ export function rnnLoop(xs: Tensor, state0: Tensor[], step: (x: Tensor, state: T
 
 /** tf.nn.rnnCell (TF's tf.nn.rnn_cell). */
 export const rnnCell = { BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell };
+
+/**
+ * mask[..., j] = j < lengths[...] (TF's tf.sequence_mask): [...lengths.shape, maxlen] of
+ * `dtype` (bool by default). maxlen defaults to the largest length, which needs the lengths'
+ * values: eagerly only; in a graph give maxlen.
+ *
+ *   const mask = tf.sequenceMask(lengths, 10, 'float32');
+ */
+export function sequenceMask(lengths: Tensor | number[], maxlen?: number, dtype: DType = 'bool'): Tensor {
+  const lens = lengths instanceof Tensor ? lengths : constant(lengths, 'int32');
+  if (lens.dtype !== 'int32') throw new Error(`sequenceMask: lengths must be int32, got ${lens.dtype}`);
+  let n = maxlen;
+  if (n === undefined) {
+    if (!executingEagerly()) throw new Error('sequenceMask: give maxlen in graph mode (the largest length is known only at run time)');
+    n = Math.max(0, ...Array.from(lens.dataSync() as Int32Array));
+  }
+  if (!Number.isInteger(n) || n < 0) throw new Error(`sequenceMask: maxlen must be an integer >= 0, got ${String(n)}`);
+  const mask = less(range(0, n, 1, 'int32'), expandDims(lens, -1));
+  return dtype === 'bool' ? mask : cast(mask, dtype);
+}

@@ -189,6 +189,11 @@ describe('tf.cond', () => {
       const z = tf.cond(q, () => tf.constant(1), () => tf.constant(2));
       await expect(sess.run(z, { q: [true, false] })).rejects.toThrow(/cond 'cond_?\d*': the predicate must be a bool scalar, got bool\[2\]/);
       expect((await sess.run(y, { p: true })).item()).toBe(3);
+      // Differentiating a branch whose output goes through an assignment would assign twice.
+      const w = tf.placeholder('float32', [], 'w');
+      const counter = new tf.Variable(tf.constant(0), { name: 'counter' });
+      const counted = tf.cond(p, () => tf.mul(tf.assignAdd(counter, 1), w), () => w);
+      expect(() => tf.gradients(counted, [w])).toThrow(/gradients: tf.cond 'cond_?\d*' computes its outputs through '.*AssignAdd' \(assign_add\), which changes a variable/);
       expect(() => tf.train.exportMetaGraph()).toThrow(/exportMetaGraph: node '.*' \(.*\) is part of a tf.cond or tf.whileLoop/);
     });
   });
