@@ -57,6 +57,10 @@ describe('examples', { timeout: 120_000 }, () => {
     await import('../../examples/cnn.js');
     expect(lastNumber(/epoch 3: test accuracy ([\d.]+)/)).toBeGreaterThan(0.75);
   });
+  it('LSTM over image rows (tf.nn.dynamicRnn) learns on the subset', async () => {
+    await import('../../examples/rnn.js');
+    expect(lastNumber(/epoch 3: test accuracy ([\d.]+)/)).toBeGreaterThan(0.6);
+  });
   it('mlp_resume resumes from its checkpoint and continues the uninterrupted curve', async () => {
     const root = mkdtempSync(join(tmpdir(), 'nf-mlp-resume-'));
     /** One run of the example, as `RUN_DIR=dir EPOCHS=n node mlp_resume.js`; its output lines. */
