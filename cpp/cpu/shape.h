@@ -72,6 +72,7 @@ void tile_backward_cpu(OpCall & call);
 void pad_forward_cpu(OpCall & call);
 void pad_backward_cpu(OpCall & call);
 void reverse_forward_cpu(OpCall & call);
+void reverse_sequence_forward_cpu(OpCall & call);   // (x, lengths int32 [batch])
 void strided_slice_forward_cpu(OpCall & call);
 void strided_slice_backward_cpu(OpCall & call);
 

@@ -184,6 +184,36 @@ void reverse_forward_cpu(OpCall & call) {
     gather_tables(x, tabs, call.output(0), 0.0);
 }
 
+// TF's ReverseSequence: along seq_axis, the first lengths[b] elements of batch entry b reversed,
+// the rest kept. Any dtype (bytes are copied); lengths are checked before any copy.
+void reverse_sequence_forward_cpu(OpCall & call) {
+    const Tensor & x = call.input(0);
+    const Tensor & lengths = call.input(1);
+    Tensor & out = call.output(0);
+    const int64_t rank = x.ndim();
+    const int64_t seq = normalize_axis(call.attrs.get_int("seq_axis"), rank);
+    const int64_t batch = normalize_axis(call.attrs.get_int("batch_axis", 0), rank);
+    NF_CHECK(lengths.numel() == x.shape()[batch], "seq_lengths has %lld entries for a batch of %lld",
+             (long long)lengths.numel(), (long long)x.shape()[batch]);
+    const int32_t * len = lengths.data<int32_t>();
+    for (int64_t b = 0; b < lengths.numel(); b++) {
+        NF_CHECK(len[b] >= 0 && len[b] <= x.shape()[seq], "seq_lengths[%lld] = %d is out of range [0, %lld]",
+                 (long long)b, len[b], (long long)x.shape()[seq]);
+    }
+    const size_t elem = dtype_size(x.dtype());
+    const char * src = static_cast<const char *>(x.raw());
+    char * dst = static_cast<char *>(out.raw());
+    // Walk the output in order, keeping its coordinates; only the seq coordinate is remapped.
+    std::vector<int64_t> coord((size_t)rank, 0);
+    const std::vector<int64_t> & strides = x.strides();
+    for (int64_t i = 0, n = x.numel(); i < n; i++) {
+        const int64_t t = coord[seq], l = len[coord[batch]];
+        const int64_t from = i + (t < l ? (l - 1 - 2 * t) * strides[seq] : 0);
+        std::memcpy(dst + i * elem, src + from * elem, elem);
+        for (int64_t d = rank - 1; d >= 0 && ++coord[d] == x.shape()[d]; d--) coord[d] = 0;
+    }
+}
+
 void pad_forward_cpu(OpCall & call) {
     const Tensor & x = call.input(0);
     const PadSpec p = pad_spec(x.shape(), call.attrs);

@@ -153,6 +153,21 @@ Metas infer_reverse(const Metas & in, const Attrs & attrs) {
     return {in[0]};
 }
 
+// reverse_sequence(x, lengths): attrs seq_axis, batch_axis (distinct); lengths int32 [batch].
+Metas infer_reverse_sequence(const Metas & in, const Attrs & attrs) {
+    const int64_t rank = (int64_t)in[0].shape.size();
+    NF_CHECK(rank >= 2, "input must have rank >= 2, got %s", shape_str(in[0].shape).c_str());
+    const int64_t seq = normalize_axis(attrs.get_int("seq_axis"), rank);
+    const int64_t batch = normalize_axis(attrs.get_int("batch_axis", 0), rank);
+    NF_CHECK(seq != batch, "seq_axis and batch_axis must differ, both are %lld", (long long)seq);
+    NF_CHECK(in[1].dtype == DType::I32 && in[1].shape.size() == 1,
+             "seq_lengths must be an int32 vector, got %s%s", dtype_name(in[1].dtype), shape_str(in[1].shape).c_str());
+    const int64_t b = in[0].shape[batch], n = in[1].shape[0];
+    NF_CHECK(b < 0 || n < 0 || b == n, "seq_lengths has %lld entries for a batch of %lld (input %s)",
+             (long long)n, (long long)b, shape_str(in[0].shape).c_str());
+    return {in[0]};
+}
+
 // ---- backward ops: (dy, x) -> x's shape with dy's dtype; dy must have the forward's shape.
 
 using InferMetas = Metas (*)(const Metas &, const Attrs &);
@@ -218,6 +233,7 @@ void register_shape_ops() {
     register_op({"pad", 1, 1, infer_pad, cpu::pad_forward_cpu, ANY});
     register_op({"pad_backward", 2, 2, infer_pad_backward, cpu::pad_backward_cpu, VIEW});
     register_op({"reverse", 1, 1, infer_reverse, cpu::reverse_forward_cpu, ANY});
+    register_op({"reverse_sequence", 2, 2, infer_reverse_sequence, cpu::reverse_sequence_forward_cpu});
 }
 
 } // namespace nf

@@ -21,7 +21,7 @@ import { fusedBatchNorm, localResponseNormalization, lrn } from '../ops/norm.js'
 import { l2Loss, l2Normalize, moments } from './moments.js';
 import { embeddingLookup } from './embedding.js';
 import * as lossFns from './losses.js';
-import { dynamicRnn, rnnCell } from './rnn.js';
+import { bidirectionalDynamicRnn, dynamicRnn, rnnCell } from './rnn.js';
 export { sequenceMask } from './rnn.js';
 
 export const nn = {
@@ -60,6 +60,7 @@ export const nn = {
   moments,
   embeddingLookup,
   dynamicRnn,
+  bidirectionalDynamicRnn,
   rnnCell,
 };
 
@@ -74,4 +75,4 @@ export const losses = {
   getLosses: lossFns.getLosses,
 };
 export type { LossOptions, Reduction } from './losses.js';
-export type { RNNCell, RNNState, StateSize, CellOptions, LSTMCellOptions, DynamicRnnOptions } from './rnn.js';
+export type { RNNCell, RNNState, StateSize, CellOptions, LSTMCellOptions, DynamicRnnOptions, BidirectionalRnnOptions } from './rnn.js';

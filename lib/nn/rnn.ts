@@ -16,7 +16,7 @@ import { cast, gather, range } from '../ops/index_ops.js';
 import { shape } from '../ops/core.js';
 import { matmul } from '../ops/matmul.js';
 import { reduceSum } from '../ops/reduce.js';
-import { concat, expandDims, reshape, split, transpose, unstack, stack } from '../ops/shape.js';
+import { concat, expandDims, reshape, reverse, reverseSequence, split, transpose, unstack, stack } from '../ops/shape.js';
 import { less } from '../ops/binary.js';
 import { sigmoid, tanh } from '../ops/unary.js';
 import type { Initializer } from '../graph/initializers.js';
@@ -352,4 +352,34 @@ export function sequenceMask(lengths: Tensor | number[], maxlen?: number, dtype:
   if (!Number.isInteger(n) || n < 0) throw new Error(`sequenceMask: maxlen must be an integer >= 0, got ${String(n)}`);
   const mask = less(range(0, n, 1, 'int32'), expandDims(lens, -1));
   return dtype === 'bool' ? mask : cast(mask, dtype);
+}
+
+export interface BidirectionalRnnOptions {
+  initialStateFw?: RNNState;
+  initialStateBw?: RNNState;
+  /** Per sequence, its length: the backward cell reads each sequence from its own last step. */
+  sequenceLength?: Tensor;
+  timeMajor?: boolean;
+  dtype?: DType;
+  /** The variable scope (default 'bidirectional_rnn'; the cells go under 'fw' and 'bw'). */
+  scope?: string;
+}
+
+/**
+ * TF's tf.nn.bidirectional_dynamic_rnn: cellFw over the sequences, cellBw over them backwards
+ * (each sequence reversed within its length, tf.reverseSequence); returns [[outputsFw,
+ * outputsBw], [stateFw, stateBw]], the backward outputs put back in time order.
+ *
+ *   const [[fw, bw]] = tf.nn.bidirectionalDynamicRnn(cellFw, cellBw, x, { sequenceLength: lens });
+ *   const both = tf.concat([fw, bw], 2);
+ */
+export function bidirectionalDynamicRnn(cellFw: RNNCell, cellBw: RNNCell, inputs: Tensor, opts: BidirectionalRnnOptions = {}): [[Tensor, Tensor], [RNNState, RNNState]] {
+  const { sequenceLength, timeMajor, dtype } = opts;
+  const [timeAxis, batchAxis] = timeMajor ? [0, 1] : [1, 0];
+  const backwards = (t: Tensor) => (sequenceLength ? reverseSequence(t, sequenceLength, timeAxis, batchAxis) : reverse(t, [timeAxis]));
+  return variableScope(opts.scope ?? 'bidirectional_rnn', () => {
+    const [outFw, stateFw] = dynamicRnn(cellFw, inputs, { initialState: opts.initialStateFw, sequenceLength, timeMajor, dtype, scope: 'fw' });
+    const [outBw, stateBw] = dynamicRnn(cellBw, backwards(inputs), { initialState: opts.initialStateBw, sequenceLength, timeMajor, dtype, scope: 'bw' });
+    return [[outFw, backwards(outBw)], [stateFw, stateBw]];
+  });
 }

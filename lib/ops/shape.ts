@@ -222,6 +222,19 @@ export function reverse(x: TensorLike, axis: number | number[], opts: NameOption
   return named('reverse', opts.name, () => runOp('reverse', [t], { axis: intList(oneOrMany(axis), 'axis', 'reverse') })[0]);
 }
 
+/**
+ * Per batch entry b, the first seqLengths[b] elements along seqAxis reversed, the rest kept
+ * (TF's tf.reverse_sequence): how a backward RNN reads padded sequences.
+ *
+ *   tf.reverseSequence(x, lengths, 1, 0);     // x [batch, time, …]
+ */
+export function reverseSequence(x: TensorLike, seqLengths: TensorLike, seqAxis: number, batchAxis = 0, opts: NameOption = {}): Tensor {
+  const t = asTensor(x, 'input', 'reverseSequence');
+  const lengths = asTensor(seqLengths, 'seq_lengths', 'reverseSequence', 'int32');
+  const attrs = { seq_axis: intList([seqAxis], 'seqAxis', 'reverseSequence')[0], batch_axis: intList([batchAxis], 'batchAxis', 'reverseSequence')[0] };
+  return named('reverseSequence', opts.name, () => runOp('reverse_sequence', [t, lengths], attrs)[0]);
+}
+
 // ---------------------------------------------------------------- gradients
 // Backward kernels take x itself (not its shape) so they work with x's run-time shape, also in
 // graph mode where the static shape may hold unknown dims.
@@ -269,3 +282,6 @@ registerGrad('pad', viaBackward('pad_backward'));
 // The adjoint of pad_backward is pad with zeros, whatever constantValue the forward pad used.
 registerGrad('pad_backward', viaForward('pad', { constantValue: 0 }));
 registerGrad('reverse', (dys, { attrs }) => [reverse(dys[0], attrs.axis as number[])]);
+// Reversing the same prefixes again undoes it.
+registerGrad('reverse_sequence', (dys, { inputs, attrs }) =>
+  [reverseSequence(dys[0], inputs[1], attrs.seq_axis as number, attrs.batch_axis as number), null]);

@@ -179,6 +179,40 @@ describe('tf.nn.dynamicRnn', () => {
     });
   });
 
+  it('bidirectionalDynamicRnn: the backward cell reads each sequence from its own end (float64 gradients)', async () => {
+    await inGraph(async () => {
+      const x = tf.placeholder('float64', [B, T, D], 'x');
+      const len = tf.placeholder('int32', [B], 'len');
+      const [[fw, bw], [sFw, sBw]] = tf.nn.bidirectionalDynamicRnn(
+        new tf.nn.rnnCell.BasicLSTMCell(H), new tf.nn.rnnCell.GRUCell(H), x, { sequenceLength: len });
+      expect(tf.trainableVariables().map((v) => v.opName)).toEqual([
+        'bidirectional_rnn/fw/basic_lstm_cell/kernel', 'bidirectional_rnn/fw/basic_lstm_cell/bias',
+        'bidirectional_rnn/bw/gru_cell/gates/kernel', 'bidirectional_rnn/bw/gru_cell/gates/bias',
+        'bidirectional_rnn/bw/gru_cell/candidate/kernel', 'bidirectional_rnn/bw/gru_cell/candidate/bias']);
+      const sess = new tf.Session();
+      await sess.run(tf.globalVariablesInitializer());
+      const feeds = { x: uniform(B * T * D, -1, 1, rng(12)), len: [2, 4] };
+      const [f, b, h, g] = (await sess.run([fw, bw, flat(sFw)[1], sBw as Tensor], feeds)) as Tensor[];
+      const at = (t: Tensor, bi: number, ti: number) => Array.from(t.dataSync().slice((bi * T + ti) * H, (bi * T + ti + 1) * H));
+      // Sequence 0 has length 2: zero outputs past it in both directions; the backward output at
+      // step 0 is where the backward pass ended (its final state), the forward one at step 1.
+      expect([...at(f, 0, 2), ...at(b, 0, 3)].every((v) => v === 0)).toBe(true);
+      expect(at(b, 0, 0)).toEqual(Array.from(g.dataSync().slice(0, H)));
+      expect(at(f, 0, 1)).toEqual(Array.from(h.dataSync().slice(0, H)));
+      expect(at(b, 1, 0)).toEqual(Array.from(g.dataSync().slice(H)));
+      const y = tf.add(tf.reduceSum(tf.mul(fw, tf.constant(uniform(B * T * H, -1, 1, rng(13)), 'float64', [B, T, H]))),
+        tf.reduceSum(tf.mul(bw, tf.constant(uniform(B * T * H, -1, 1, rng(14)), 'float64', [B, T, H]))));
+      const [dx] = tf.gradients(y, [x]) as Tensor[];
+      const analytic = (await sess.run(dx, feeds)).dataSync();
+      const eps = 1e-6;
+      for (let e = 0; e < B * T * D; e += 3) {
+        const at2 = (d: number) => { const v = Float64Array.from(feeds.x); v[e] += d; return { ...feeds, x: v }; };
+        const numeric = ((await sess.run(y, at2(eps))).item() as number - ((await sess.run(y, at2(-eps))).item() as number)) / (2 * eps);
+        expect(analytic[e] as number, `d y / d x[${e}]`).toBeCloseTo(numeric, 6);
+      }
+    });
+  });
+
   it('refuses bad inputs with clear errors', async () => {
     await inGraph(async () => {
       const cell = new tf.nn.rnnCell.BasicLSTMCell(4);

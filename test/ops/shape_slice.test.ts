@@ -226,6 +226,33 @@ describe('pad', () => {
 const reverseRef = (xs: number[], axes: number[]) => ([x]: Float64Array[]) =>
   gatherRef(x, xs, xs, (o) => o.map((v, d) => (axes.includes(d) ? xs[d] - 1 - v : v)));
 
+/** reverse_sequence's reference on a row-major [d0, d1, …] tensor. */
+const reverseSequenceRef = (shape: number[], lengths: number[], seq: number, batch: number) => ([x]: Float64Array[]) => {
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  return Array.from(x, (_, i) => {
+    const coord = shape.map((n, d) => Math.floor(i / strides[d]) % n);
+    const l = lengths[coord[batch]];
+    if (coord[seq] < l) coord[seq] = l - 1 - coord[seq];
+    return x[coord.reduce((a, c, d) => a + c * strides[d], 0)];
+  });
+};
+
+describe('reverseSequence', () => {
+  const lens = (v: number[]) => tf.constant(v, 'int32');
+  checkOp('reverse_sequence', { fn: (x) => tf.reverseSequence(x, lens([3, 0, 4]), 1), shapes: [[3, 4, 2]], ref: reverseSequenceRef([3, 4, 2], [3, 0, 4], 1, 0) });
+  checkOp('reverse_sequence', { fn: (x) => tf.reverseSequence(x, lens([2, 1, 5]), 0, 1), shapes: [[5, 3]], ref: reverseSequenceRef([5, 3], [2, 1, 5], 0, 1) });
+  checkOp('reverse_sequence', { fn: (x) => tf.reverseSequence(x, lens([1, 3]), 2, 0), shapes: [[2, 2, 3]], transpose: true, ref: reverseSequenceRef([2, 2, 3], [1, 3], 2, 0) });
+  checkOp('reverse_sequence', { fn: (x) => tf.reverseSequence(x, lens([2, 3]), 1), shapes: [[2, 3]], dtypes: ['int32'], ref: reverseSequenceRef([2, 3], [2, 3], 1, 0), forwardOnly: true });
+  it('checks the lengths and axes, naming the op and the shapes', () =>
+    withEager(() => {
+      const x = zeros([2, 3]);
+      expect(() => tf.reverseSequence(x, lens([1, 4]), 1)).toThrow(/reverse_sequence: seq_lengths\[1\] = 4 is out of range \[0, 3\]/);
+      expect(() => tf.reverseSequence(x, lens([1, 2, 3]), 1)).toThrow(/seq_lengths has 3 entries for a batch of 2/);
+      expect(() => tf.reverseSequence(x, lens([1, 2]), 0, 0)).toThrow(/seq_axis and batch_axis must differ/);
+      expect(() => tf.reverseSequence(x, tf.constant([1, 2]), 1)).toThrow(/seq_lengths must be an int32 vector, got float32\[2\]/);
+    }));
+});
+
 describe('reverse', () => {
   checkOp('reverse', { fn: (x) => tf.reverse(x, [1]), shapes: [[3, 4]], ref: reverseRef([3, 4], [1]) });
   checkOp('reverse', { fn: (x) => tf.reverse(x, [0, -1]), shapes: [[2, 3, 4]], ref: reverseRef([2, 3, 4], [0, 2]) });
