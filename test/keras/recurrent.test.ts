@@ -134,10 +134,49 @@ describe('keras recurrent layers', () => {
     expect(Array.from(((await back.predict(ids)) as Tensor).dataSync())).toEqual(Array.from(((await model.predict(ids)) as Tensor).dataSync()));
   });
 
+  it('Bidirectional: forward and time-reversed backward copies (shared weights with its copies), gradients, model files', async () => {
+    const inp = tf.keras.Input({ shape: [T, D], dtype: 'float64' });
+    const bi = new L.Bidirectional(new L.LSTM(U, { returnSequences: true }));
+    const model = new tf.keras.Model({ inputs: inp, outputs: bi.apply(inp) as Tensor });
+    expect(model.weights.map((w) => w.opName)).toEqual(
+      ['forward', 'backward'].flatMap((d) => ['kernel', 'recurrent_kernel', 'bias'].map((w) => `bidirectional/${d}_lstm/${w}`)));
+    expect(model.outputs[0].shape).toEqual([null, T, 2 * U]);
+    model.setWeights(model.weights.map((w, k) => randomArray(w.shape.reduce((a, b) => a * b, 1), 20 + k, -0.8, 0.8)));
+    const fwOnly = new tf.keras.Model({ inputs: inp, outputs: bi.forwardLayer.apply(inp) as Tensor });
+    const bwOnly = new tf.keras.Model({ inputs: inp, outputs: bi.backwardLayer.apply(inp) as Tensor });
+    const x = randomArray(B * T * D, 8);
+    const [both, f, b] = await Promise.all([model, fwOnly, bwOnly].map(async (m) => ((await m.predict(x)) as Tensor).dataSync()));
+    for (let n = 0; n < B; n++) {
+      for (let t = 0; t < T; t++) {
+        for (let j = 0; j < U; j++) {
+          expect(both[(n * T + t) * 2 * U + j]).toBe(f[(n * T + t) * U + j]);
+          expect(both[(n * T + t) * 2 * U + U + j]).toBe(b[(n * T + (T - 1 - t)) * U + j]);   // back in time order
+        }
+      }
+    }
+    freshGraph();
+    const { model: summed } = await oneLayer(new L.Bidirectional(new L.GRU(U), { mergeMode: 'sum' }));
+    expect(summed.outputs[0].shape).toEqual([null, U]);
+    await kerasGradcheck(summed, randomArray(B * T * D, 9));
+    freshGraph();
+    tf.setRandomSeed(4);
+    const seq = new tf.keras.Sequential([new L.Embedding(5, 4, { inputLength: 6 }), new L.Bidirectional(new L.SimpleRNN(4)), new L.Dense(1)]);
+    seq.compile({ optimizer: 'adam', loss: 'mse' });
+    const ids = Int32Array.from(randomArray(24, 3, 0, 5).map(Math.floor));
+    await seq.fit(ids, Float32Array.from(randomArray(4, 4)), { epochs: 2, verbose: 0 });
+    const dir = join(root, 'bi');
+    await seq.save(dir);
+    const back = await tf.keras.models.loadModel(dir);
+    expect(back.getConfig()).toEqual(seq.getConfig());
+    expect(Array.from(((await back.predict(ids)) as Tensor).dataSync())).toEqual(Array.from(((await seq.predict(ids)) as Tensor).dataSync()));
+  });
+
   it('refuses what it does not support, naming the layer', () => {
     expect(() => new L.LSTM(4, { dropout: 0.2 })).toThrow(/LSTM layer 'lstm_?\d*': dropout and recurrentDropout are not supported yet/);
     expect(() => new L.GRU(0)).toThrow(/GRU layer 'gru_?\d*': units must be a positive integer, got 0/);
     const inp = tf.keras.Input({ shape: [4] });
+    expect(() => new L.Bidirectional(new L.LSTM(2, { returnState: true }))).toThrow(/Bidirectional layer 'bidirectional_?\d*': returnState is not supported/);
+    expect(() => new L.Bidirectional(new L.Dense(2) as never)).toThrow(/layer must be a SimpleRNN, LSTM or GRU layer/);
     expect(() => new L.SimpleRNN(2).apply(inp)).toThrow(/expected an input of rank 3 \(\[batch, time, features\]\), got shape \[\?,4\]/);
   });
 });

@@ -8,6 +8,7 @@ import { Activation, Dropout, Flatten, Reshape } from './core.js';
 import { Dense } from './dense.js';
 import { Embedding } from './embeddings.js';
 import { GRU, LSTM, SimpleRNN } from './recurrent.js';
+import { Bidirectional, setLayerFactory } from './wrappers.js';
 import { Add, Concatenate } from './merge.js';
 import { BatchNormalization } from './normalization.js';
 import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from './pooling.js';
@@ -17,7 +18,7 @@ export {
   Layer, InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose,
   MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D,
   ZeroPadding2D, Concatenate, Add,
-  LeakyReLU, Embedding, SimpleRNN, LSTM, GRU,
+  LeakyReLU, Embedding, SimpleRNN, LSTM, GRU, Bidirectional,
 };
 export type { LayerArgs, LayerConfig, SymbolicShape, AddWeightOptions } from '../engine/layer.js';
 export type { InputLayerArgs } from '../engine/input_layer.js';
@@ -32,6 +33,7 @@ export type { ConcatenateArgs } from './merge.js';
 export type { LeakyReLUArgs } from './activations.js';
 export type { EmbeddingArgs } from './embeddings.js';
 export type { RecurrentArgs } from './recurrent.js';
+export type { BidirectionalArgs, MergeMode } from './wrappers.js';
 export type { KernelBiasArgs } from './layer_args.js';
 export type { ActivationIdentifier } from '../activations.js';
 export type { InitializerIdentifier } from '../initializers.js';
@@ -46,7 +48,7 @@ export type LayerClass = new (config: never) => Layer;
 export const LAYER_CLASSES: Record<string, LayerClass> = {
   InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose, MaxPooling2D,
   AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D, ZeroPadding2D,
-  Concatenate, Add, LeakyReLU, Embedding, SimpleRNN, LSTM, GRU,
+  Concatenate, Add, LeakyReLU, Embedding, SimpleRNN, LSTM, GRU, Bidirectional,
 };
 
 /** A built-in layer from its config (every constructor also takes the options object alone). */
@@ -54,3 +56,4 @@ export function layerFromConfig(className: string, config: LayerConfig): Layer |
   const cls = LAYER_CLASSES[className];
   return cls ? new cls(config as never) : null;
 }
+setLayerFactory(layerFromConfig);

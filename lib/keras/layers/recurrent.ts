@@ -54,7 +54,8 @@ export interface RecurrentArgs extends LayerArgs {
 type Act = (x: Tensor) => Tensor;
 const linear: Act = (x) => x;
 
-abstract class Recurrent extends Layer {
+/** The base of SimpleRNN, LSTM and GRU (Bidirectional wraps any of them). */
+export abstract class Recurrent extends Layer {
   readonly units: number;
   kernel: Variable | null = null;
   recurrentKernel: Variable | null = null;
