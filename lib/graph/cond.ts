@@ -42,14 +42,20 @@ export function flowTensors(value: FlowValue, what: string): Tensor[] {
   return (Array.isArray(value) ? value : [value]).map((v, i) => asTensor(v, `${i}`, what));
 }
 
+/**
+ * Fails unless t may be a bool scalar: bool, and [] or a single element ([1], or a dimension
+ * unknown until run time, which the native step checks then). `what`: "cond: pred".
+ */
+export function checkBoolScalar(t: Tensor, what: string): Tensor {
+  if (t.dtype !== 'bool' || t.shape.length > 1 || (t.shape.length === 1 && t.shape[0] !== 1 && t.shape[0] !== null)) {
+    throw new Error(`${what} must be a bool scalar, got ${t.dtype} ${shapeString(t.shape)}`);
+  }
+  return t;
+}
+
 /** A bool scalar predicate, or a JavaScript boolean. */
 function predicate(pred: FlowItem, what: string): Tensor | boolean {
-  if (typeof pred === 'boolean') return pred;
-  const p = asTensor(pred, 'pred', what);
-  if (p.dtype !== 'bool' || p.shape.length > 1 || (p.shape.length === 1 && p.shape[0] !== 1 && p.shape[0] !== null)) {
-    throw new Error(`${what}: pred must be a bool scalar, got ${p.dtype} ${shapeString(p.shape)}`);
-  }
-  return p;
+  return typeof pred === 'boolean' ? pred : checkBoolScalar(asTensor(pred, 'pred', what), `${what}: pred`);
 }
 
 /**

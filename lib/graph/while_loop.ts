@@ -16,7 +16,7 @@ import { zerosLike } from '../ops/creation.js';
 import { stack, unstack } from '../ops/shape.js';
 import type { Attrs } from '../native.js';
 import type { FlowItem } from './cond.js';
-import { flowTensors, replayGradients } from './cond.js';
+import { checkBoolScalar, flowTensors, replayGradients } from './cond.js';
 import { buildControlFlow, SubGraph, unionOfCaptures, underScope } from './subgraph.js';
 
 export interface WhileLoopOptions {
@@ -125,8 +125,7 @@ function checkNext(next: Tensor[], vars: Tensor[], invariants: (number | null)[]
 
 function isTrue(p: FlowItem, where: string): boolean {
   const [t] = flowTensors(p, `${where}: cond`);
-  if (t.dtype !== 'bool' || t.size !== 1) throw new Error(`${where}: cond must return a bool scalar, got ${t.dtype} ${shapeString(t.shape)}`);
-  return Boolean(t.dataSync()[0]);
+  return Boolean(checkBoolScalar(t, `${where}: cond's result`).dataSync()[0]);
 }
 
 function eagerLoop(spec: LoopSpec, elems: Tensor[], max?: number): [Tensor[], Tensor[]] {
@@ -161,10 +160,7 @@ function graphLoop(spec: LoopSpec, elems: Tensor[], invariants: (number | null)[
     });
     const p = underScope(g, full, 'cond', () => condSub.build(() => {
       const [t] = flowTensors(spec.cond(condVars), `${where}: cond`);
-      if (t.dtype !== 'bool' || t.shape.length > 1 || (t.shape.length === 1 && t.shape[0] !== 1 && t.shape[0] !== null)) {
-        throw new Error(`${where}: cond must return a bool scalar, got ${t.dtype} ${shapeString(t.shape)}`);
-      }
-      return condSub.capture(t);
+      return condSub.capture(checkBoolScalar(t, `${where}: cond's result`));
     }));
     const [next, outs] = underScope(g, full, 'body', () => bodySub.build(() => {
       const [n, o] = spec.body(bodyVars, bodyRows);

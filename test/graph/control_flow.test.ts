@@ -346,7 +346,7 @@ describe('tf.whileLoop', () => {
 
   it('refuses bad loops with errors naming the loop', async () => {
     await inGraph(async () => {
-      expect(() => tf.whileLoop(() => tf.constant(1), (v) => v, tf.constant(0))).toThrow(/whileLoop 'while_?\d*': cond must return a bool scalar, got float32 \[\]/);
+      expect(() => tf.whileLoop(() => tf.constant(1), (v) => v, tf.constant(0))).toThrow(/whileLoop 'while_?\d*': cond's result must be a bool scalar, got float32 \[\]/);
       expect(() => tf.whileLoop(() => tf.constant(true), (v) => [v, v], [tf.constant(0)])).toThrow(/body returned 2 value\(s\) for 1 loop variable/);
       expect(() => tf.whileLoop(() => tf.constant(true), (v) => tf.cast(v, 'int32'), tf.constant(0))).toThrow(/loop variable 0 enters the loop as float32 \[\] but the body returns int32 \[\]/);
       expect(() => tf.whileLoop(() => tf.constant(true), (v) => v, tf.constant(0), { maximumIterations: -1 })).toThrow(/maximumIterations must be an integer >= 0/);
