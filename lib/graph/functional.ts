@@ -3,15 +3,14 @@
  * graph each is one whileLoop that reads row i of `elems` as a per-iteration input (so the rows
  * may be as many as the data has at run time, and the gradient of the rows costs one row per
  * iteration); scan and mapFn stack their per-row results through the loop's per-iteration
- * outputs (loopWithOutputs). Eagerly they are JavaScript loops. All differentiable. `elems` is one
+ * outputs (loopWithOutputs, a JavaScript loop eagerly). All differentiable. `elems` is one
  * tensor (TF also takes nested structures).
  */
-import { executingEagerly } from '../engine.js';
 import { constant } from '../ops/creation.js';
 import { add, less } from '../ops/binary.js';
 import { gather } from '../ops/index_ops.js';
 import { shape } from '../ops/core.js';
-import { concat, expandDims, reverse, slice, stack, unstack } from '../ops/shape.js';
+import { concat, expandDims, reverse, slice } from '../ops/shape.js';
 import type { Tensor } from '../tensor.js';
 import type { FlowItem } from './cond.js';
 import { flowTensors } from './cond.js';
@@ -55,25 +54,28 @@ export function foldr(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, o
 function fold(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, opts: FoldOptions, fromEnd: boolean, what: string): Tensor {
   checkElems(elems, what);
   const step = (acc: Tensor, x: Tensor) => flowTensors(fn(acc, x), `${what}: fn`)[0];
-  if (executingEagerly()) {
-    const rows = unstack(elems);
-    if (fromEnd) rows.reverse();
-    let acc = opts.initializer ?? rows.shift();
-    if (!acc) throw new Error(`${what}: elems has no rows and there is no initializer`);
-    for (const r of rows) acc = step(acc, r);
-    return acc;
-  }
   const x = fromEnd ? reverse(elems, [0]) : elems;
-  // Without an initializer the first row starts the fold, and the loop reads the others.
-  const rest = opts.initializer ? x : slice(x, [1, ...x.shape.slice(1).map(() => 0)], x.shape.map(() => -1));
-  const n = rowCount(rest);
+  const [first, rest] = firstAndRest(x, opts.initializer, what);
   const [[, acc]] = loopWithOutputs({
-    cond: ([i]) => less(i, n),
+    cond: ([i]) => less(i, rowCount(rest)),
     body: ([i, acc], [row]) => [[add(i, 1), step(acc, row)], []],
-    vars: [int(0), opts.initializer ?? gather(x, int(0))],
+    vars: [int(0), first],
     elems: [rest],
   }, { name: opts.name ?? what });
   return acc;
+}
+
+/** The start of a fold or scan (the initializer, else the first row) and the rows it reads. */
+function firstAndRest(x: Tensor, initializer: Tensor | undefined, what: string): [Tensor, Tensor] {
+  if (initializer) return [initializer, x];
+  if (x.shape[0] === 0) throw new Error(`${what}: elems has no rows and there is no initializer`);
+  return [gather(x, int(0)), slice(x, [1, ...x.shape.slice(1).map(() => 0)], x.shape.map(() => -1))];
+}
+
+/** The stacked per-row results, which an eager loop over no rows cannot give. */
+function stacked(outs: Tensor[], k: number, what: string): Tensor[] {
+  if (outs.length < k) throw new Error(`${what}: elems has no rows: the shape of the result is unknown eagerly`);
+  return outs;
 }
 
 /**
@@ -86,30 +88,20 @@ export function scan(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, op
   checkElems(elems, 'scan');
   const step = (acc: Tensor, x: Tensor) => flowTensors(fn(acc, x), 'scan: fn')[0];
   const rev = opts.reverse ?? false;
-  if (executingEagerly()) {
-    const rows = unstack(elems);
-    if (rev) rows.reverse();
-    let acc = opts.initializer ?? rows.shift();
-    if (!acc) throw new Error('scan: elems has no rows and there is no initializer');
-    const out = opts.initializer ? [] : [acc];
-    for (const r of rows) out.push((acc = step(acc, r)));
-    if (!out.length) throw new Error('scan: elems has no rows: the shape of the result is unknown eagerly');
-    return rev ? stack(out.reverse()) : stack(out);
-  }
   const x = rev ? reverse(elems, [0]) : elems;
-  const acc0 = opts.initializer ?? gather(x, int(0));
-  const rest = opts.initializer ? x : slice(x, [1, ...x.shape.slice(1).map(() => 0)], x.shape.map(() => -1));
-  const n = rowCount(rest);
-  const [, [stacked]] = loopWithOutputs({
-    cond: ([i]) => less(i, n),
+  const [first, rest] = firstAndRest(x, opts.initializer, 'scan');
+  const [, outs] = loopWithOutputs({
+    cond: ([i]) => less(i, rowCount(rest)),
     body: ([i, acc], [row]) => {
       const next = step(acc, row);
       return [[add(i, 1), next], [next]];
     },
-    vars: [int(0), acc0],
+    vars: [int(0), first],
     elems: [rest],
   }, { name: opts.name ?? 'scan' });
-  const all = opts.initializer ? stacked : concat([expandDims(acc0, 0), stacked], 0);
+  // Without an initializer the first row is the first result too.
+  const all = opts.initializer ? stacked(outs, 1, 'scan')[0]
+    : outs.length ? concat([expandDims(first, 0), outs[0]], 0) : expandDims(first, 0);
   return rev ? reverse(all, [0]) : all;
 }
 
@@ -129,19 +121,12 @@ export function mapFn(fn: (x: Tensor) => FlowItem | FlowItem[], elems: Tensor, o
     many = Array.isArray(value);
     return flowTensors(value, 'mapFn: fn');
   };
-  let out: Tensor[];
-  if (executingEagerly()) {
-    const results = unstack(elems).map(apply);
-    if (!results.length) throw new Error('mapFn: elems has no rows: the shape of the result is unknown eagerly');
-    out = results[0].map((_, j) => stack(results.map((r) => r[j])));
-  } else {
-    const n = rowCount(elems);
-    out = loopWithOutputs({
-      cond: ([i]) => less(i, n),
-      body: ([i], [row]) => [[add(i, 1)], apply(row)],
-      vars: [int(0)],
-      elems: [elems],
-    }, { name: opts.name ?? 'map' })[1];
-  }
+  const n = rowCount(elems);
+  const out = stacked(loopWithOutputs({
+    cond: ([i]) => less(i, n),
+    body: ([i], [row]) => [[add(i, 1)], apply(row)],
+    vars: [int(0)],
+    elems: [elems],
+  }, { name: opts.name ?? 'map' })[1], 1, 'mapFn');
   return many ? out : out[0];
 }

@@ -16,7 +16,7 @@ import { cast, gather, range } from '../ops/index_ops.js';
 import { shape } from '../ops/core.js';
 import { matmul } from '../ops/matmul.js';
 import { reduceSum } from '../ops/reduce.js';
-import { concat, expandDims, reshape, reverse, reverseSequence, split, transpose, unstack, stack } from '../ops/shape.js';
+import { concat, expandDims, reshape, reverse, reverseSequence, split, transpose } from '../ops/shape.js';
 import { less } from '../ops/binary.js';
 import { sigmoid, tanh } from '../ops/unary.js';
 import type { Initializer } from '../graph/initializers.js';
@@ -303,18 +303,10 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
  * the time-major `xs`, the state, t) to (this step's output, the next state); returns the
  * outputs stacked over time ([time, batch, ...]) and the final state. In a graph one whileLoop
  * whose per-iteration input is xs (row t is a view; its gradient costs one row per step), so
- * the number of steps may be known only at run time; eagerly a JavaScript loop.
+ * the number of steps may be known only at run time (loopWithOutputs: a JavaScript loop eagerly).
  */
 export function rnnLoop(xs: Tensor, state0: Tensor[], step: (x: Tensor, state: Tensor[], t: Tensor) => [Tensor, Tensor[]]): [Tensor, Tensor[]] {
-  if (executingEagerly()) {
-    let state = state0;
-    const outs = unstack(xs).map((x, t) => {
-      const [out, next] = step(x, state, constant(t, 'int32'));
-      state = next;
-      return out;
-    });
-    return [stack(outs), state];
-  }
+  if (xs.shape[0] === 0) throw new Error('rnn: the inputs have no time steps');
   const steps = gather(shape(xs), constant(0, 'int32'));
   const [[, ...finalState], [stacked]] = loopWithOutputs({
     cond: ([t]) => less(t, steps),
