@@ -39,7 +39,7 @@ export * from './graph/initializers.js';
 export { noOp, group, variablesInitializer, globalVariablesInitializer } from './graph/control.js';
 export { gradients } from './graph/gradients.js';
 export { cond, caseOf as case } from './graph/cond.js';
-export type { CondOptions, FlowValue } from './graph/cond.js';
+export type { CondOptions, FlowItem, FlowValue } from './graph/cond.js';
 export { whileLoop } from './graph/while_loop.js';
 export { foldl, foldr, scan, mapFn } from './graph/functional.js';
 export type { FoldOptions, ScanOptions } from './graph/functional.js';
@@ -53,7 +53,10 @@ export * as datasets from './datasets/index.js';
 export { data, errors } from './data/index.js';
 export type { Dataset, PartSpec, Structure, OneShotIterator, InitializableIterator } from './data/index.js';
 export { nn, losses, sequenceMask } from './nn/index.js';
-export type { LossOptions, Reduction, RNNCell, RNNState, StateSize, CellOptions, LSTMCellOptions, DynamicRnnOptions } from './nn/index.js';
+export type {
+  LossOptions, Reduction, RNNCell, RNNState, StateSize, CellOptions, LSTMCellOptions, DynamicRnnOptions, BidirectionalRnnOptions,
+  BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell,
+} from './nn/index.js';
 export { image } from './image/index.js';
 export { train, clipOps, clipByGlobalNorm, clipByNorm, globalNorm } from './train/index.js';
 export type {

@@ -75,4 +75,7 @@ export const losses = {
   getLosses: lossFns.getLosses,
 };
 export type { LossOptions, Reduction } from './losses.js';
-export type { RNNCell, RNNState, StateSize, CellOptions, LSTMCellOptions, DynamicRnnOptions, BidirectionalRnnOptions } from './rnn.js';
+export type {
+  RNNCell, RNNState, StateSize, CellOptions, LSTMCellOptions, DynamicRnnOptions, BidirectionalRnnOptions,
+  BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell,
+} from './rnn.js';

@@ -32,7 +32,7 @@ export type { UpSampling2DArgs, ZeroPadding2DArgs, Padding2D } from './reshaping
 export type { ConcatenateArgs } from './merge.js';
 export type { LeakyReLUArgs } from './activations.js';
 export type { EmbeddingArgs } from './embeddings.js';
-export type { RecurrentArgs } from './recurrent.js';
+export type { RecurrentArgs, Recurrent } from './recurrent.js';
 export type { BidirectionalArgs, MergeMode } from './wrappers.js';
 export type { KernelBiasArgs } from './layer_args.js';
 export type { ActivationIdentifier } from '../activations.js';

@@ -51,8 +51,7 @@ export interface RecurrentArgs extends LayerArgs {
   unroll?: boolean;
 }
 
-type Act = (x: Tensor) => Tensor;
-const linear: Act = (x) => x;
+const linear = (x: Tensor) => x;
 
 /** The base of SimpleRNN, LSTM and GRU (Bidirectional wraps any of them). */
 export abstract class Recurrent extends Layer {
@@ -61,8 +60,8 @@ export abstract class Recurrent extends Layer {
   recurrentKernel: Variable | null = null;
   bias: Variable | null = null;
   protected readonly args: RecurrentArgs;
-  protected readonly act: Act;
-  protected readonly recAct: Act;
+  protected readonly act: (x: Tensor) => Tensor;
+  protected readonly recAct: (x: Tensor) => Tensor;
   private readonly inits: { kernel: Initializer; recurrent: Initializer; bias: Initializer };
 
   constructor(units: number | RecurrentArgs, args: Omit<RecurrentArgs, 'units'>) {
