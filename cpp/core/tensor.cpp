@@ -68,6 +68,9 @@ Tensor Tensor::zeros(const Shape & shape, DType dtype, Device device) {
 }
 
 bool Tensor::is_contiguous() const {
+    // No elements: nothing to lay out (and contiguous_strides gives [2,0] strides [1,1], which
+    // the walk below would call non-contiguous, so a fresh empty tensor failed reshape_view).
+    if (numel() == 0) return true;
     int64_t expect = 1;
     for (int64_t i = ndim() - 1; i >= 0; i--) {
         if (shape_[i] != 1 && strides_[i] != expect) {

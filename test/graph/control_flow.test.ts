@@ -289,6 +289,21 @@ describe('tf.whileLoop', () => {
     });
   });
 
+  it('nested loops (a loop in a loop body, per-iteration rows inside) differentiate correctly', async () => {
+    await inGraph(async () => {
+      const xs = tf.placeholder('float64', [3, 2], 'xs');
+      const w = tf.placeholder('float64', [2], 'w');
+      // Outer: over the rows of xs; inner: two tanh steps reading the outer row and w.
+      const ys = tf.scan((acc, row) => tf.whileLoop((j) => tf.less(j, 2),
+        (j, v) => [tf.add(j, 1), tf.tanh(tf.add(tf.mul(v, w), row))], [tf.constant(0, 'int32'), acc])[1],
+      xs, { initializer: tf.constant([0.1, -0.2], 'float64') });
+      const y = tf.reduceSum(tf.mul(ys, tf.constant([[1, 2], [-1, 0.5], [0.3, -2]], 'float64')));
+      const sess = new tf.Session();
+      const next = rng(21);
+      await fdCheck(sess, y, { xs, w }, { xs: uniform(6, -1, 1, next), w: uniform(2, -1, 1, next) });
+    });
+  });
+
   it('records what its gradient reads, so the gradient does not run the body again', async () => {
     await inGraph(async () => {
       const W = tf.placeholder('float32', [3, 3], 'W');

@@ -71,6 +71,8 @@ describe('reshape', () => {
   checkOp('reshape', { fn: (x) => tf.reshape(x, [6]), shapes: [[2, 3]], dtypes: ['bool'], low: 0, high: 2, ref: same, forwardOnly: true });
   checkOp('reshape', { fn: (x) => tf.reshape(x, []), shapes: [[1, 1]], ref: same, outShapes: [[]] });
   checkOp('reshape', { fn: (x) => tf.reshape(x, [3, -1]), shapes: [[0, 3]], ref: same, outShapes: [[3, 0]], forwardOnly: true });
+  // A zero inside the shape: no elements, so contiguous whatever the strides (it was refused).
+  checkOp('reshape', { fn: (x) => tf.reshape(x, [0, 3]), shapes: [[2, 0, 3]], ref: same, outShapes: [[0, 3]], forwardOnly: true });
   it('is a view of contiguous input and a copy of a transposed one', () =>
     withEager(() => {
       const x = tf.constant([[1, 2, 3], [4, 5, 6]]);
