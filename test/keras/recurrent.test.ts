@@ -171,8 +171,46 @@ describe('keras recurrent layers', () => {
     expect(Array.from(((await back.predict(ids)) as Tensor).dataSync())).toEqual(Array.from(((await seq.predict(ids)) as Tensor).dataSync()));
   });
 
+  it('dropout and recurrentDropout: off in inference (the same outputs as without), one mask per sequence in training', async () => {
+    const { model: plain, values } = await oneLayer(new L.GRU(U, { returnSequences: true }));
+    const x = randomArray(B * T * D, 11);
+    const expected = ((await plain.predict(x)) as Tensor).dataSync();
+    freshGraph();
+    const inp = tf.keras.Input({ shape: [T, D], dtype: 'float64' });
+    const layer = new L.GRU(U, { returnSequences: true, dropout: 0.5, recurrentDropout: 0.5 });
+    const model = new tf.keras.Model({ inputs: inp, outputs: layer.apply(inp) as Tensor });
+    model.setWeights(values);
+    expect(Array.from(((await model.predict(x)) as Tensor).dataSync())).toEqual(Array.from(expected));
+    // In training the masks change the outputs, and differ from run to run.
+    const sess = model.session();
+    const phase = tf.keras.backend.learningPhase(model.graph!);
+    const feeds = new Map<Tensor, tf.FeedValue>([[inp, x], [phase, true]]);   // a Float64Array fills the input's shape
+    const train = async () => (await sess.run(model.outputs[0], feeds)).dataSync();
+    const [a, b] = [await train(), await train()];
+    expect(Array.from(a)).not.toEqual(Array.from(expected));
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+    expect(layer.getConfig()).toMatchObject({ dropout: 0.5, recurrentDropout: 0.5 });
+    // One mask per sequence: a linear SimpleRNN with an identity kernel and no recurrence gives
+    // x_t · mask, the same mask (each unit 0 or 1/(1 − 0.5)) at every step.
+    freshGraph();
+    const in3 = tf.keras.Input({ shape: [T, 3], dtype: 'float64' });
+    const rnn = new L.SimpleRNN(3, { activation: 'linear', dropout: 0.5, returnSequences: true });
+    const m3 = new tf.keras.Model({ inputs: in3, outputs: rnn.apply(in3) as Tensor });
+    m3.setWeights([Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), new Float64Array(9), new Float64Array(3)]);
+    const x3 = randomArray(B * T * 3, 12, 0.5, 1);
+    const y3 = (await m3.session().run(m3.outputs[0], new Map<Tensor, tf.FeedValue>([[in3, x3], [tf.keras.backend.learningPhase(m3.graph!), true]]))).dataSync();
+    for (let n = 0; n < B; n++) {
+      for (let j = 0; j < 3; j++) {
+        const ratios = Array.from({ length: T }, (_, t) => y3[(n * T + t) * 3 + j] / x3[(n * T + t) * 3 + j]);
+        expect([0, 2]).toContainEqual(Math.round(ratios[0] * 1e9) / 1e9);
+        ratios.forEach((r) => expect(r).toBeCloseTo(ratios[0], 12));
+      }
+    }
+  });
+
   it('refuses what it does not support, naming the layer', () => {
-    expect(() => new L.LSTM(4, { dropout: 0.2 })).toThrow(/LSTM layer 'lstm_?\d*': dropout and recurrentDropout are not supported yet/);
+    expect(() => new L.LSTM(4, { dropout: 1 })).toThrow(/LSTM layer 'lstm_?\d*': dropout must be in \[0, 1\), got 1/);
+    expect(() => new L.GRU(4, { stateful: true })).toThrow(/GRU layer 'gru_?\d*': stateful is not supported/);
     expect(() => new L.GRU(0)).toThrow(/GRU layer 'gru_?\d*': units must be a positive integer, got 0/);
     const inp = tf.keras.Input({ shape: [4] });
     expect(() => new L.Bidirectional(new L.LSTM(2, { returnState: true }))).toThrow(/Bidirectional layer 'bidirectional_?\d*': returnState is not supported/);

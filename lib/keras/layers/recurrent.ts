@@ -3,14 +3,19 @@
  * gates × units], recurrentKernel [units, gates × units] and bias, gates in Keras' order (LSTM
  * i, f, c, o; GRU z, r, h, with TF 2's resetAfter and its [2, 3 × units] bias by default), so
  * weights load one to one. The time loop is rnnLoop (lib/nn/rnn.ts): one tf.whileLoop, the
- * steps known at run time. Not supported: dropout, recurrentDropout, stateful, masking.
+ * steps known at run time. dropout / recurrentDropout drop the same units of x / h at every step
+ * of a sequence in training (one mask per sequence, Keras' implementation 2). Not supported:
+ * stateful, masking.
  */
 import { shapeString } from '../../dtype.js';
 import type { DType } from '../../dtype.js';
 import type { Initializer } from '../../graph/initializers.js';
 import type { Variable } from '../../graph/variables.js';
 import { add, mul, sub } from '../../ops/binary.js';
-import { constant, ones } from '../../ops/creation.js';
+import { constant, ones, onesLike } from '../../ops/creation.js';
+import { dropout as layersDropout } from '../../layers/core.js';
+import { learningPhase } from '../backend.js';
+import type { CallArgs } from '../engine/node.js';
 import { gather } from '../../ops/index_ops.js';
 import { matmul } from '../../ops/matmul.js';
 import { concat, reverse, split, transpose, unstack } from '../../ops/shape.js';
@@ -44,9 +49,11 @@ export interface RecurrentArgs extends LayerArgs {
   unitForgetBias?: boolean;
   /** GRU: apply the reset gate after the recurrent matmul (TF 2's default, true). */
   resetAfter?: boolean;
-  /** Not supported: must be 0 / false when given. */
+  /** Fraction of the inputs' units dropped in training (the same units at every step). */
   dropout?: number;
+  /** Fraction of the state's units dropped from the recurrent matmul in training. */
   recurrentDropout?: number;
+  /** Not supported: must be false when given. */
   stateful?: boolean;
   unroll?: boolean;
 }
@@ -69,7 +76,10 @@ export abstract class Recurrent extends Layer {
     super(a);
     const what = this.describe();
     if (!Number.isInteger(a.units) || a.units <= 0) throw new Error(`${what}: units must be a positive integer, got ${a.units}`);
-    if (a.dropout || a.recurrentDropout) throw new Error(`${what}: dropout and recurrentDropout are not supported yet`);
+    for (const k of ['dropout', 'recurrentDropout'] as const) {
+      const r = a[k] ?? 0;
+      if (typeof r !== 'number' || !(r >= 0 && r < 1)) throw new Error(`${what}: ${k} must be in [0, 1), got ${String(a[k])}`);
+    }
     if (a.stateful) throw new Error(`${what}: stateful is not supported`);
     this.units = a.units;
     this.args = a;
@@ -107,13 +117,22 @@ export abstract class Recurrent extends Layer {
     }
   }
 
-  override call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
+  /** Dropout masks of the call being built ([batch, features], [batch, units]), or null. */
+  private masks: { x: Tensor | null; h: Tensor | null } = { x: null, h: null };
+
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
     const x = inputs as Tensor;
     let xs = transpose(x, [1, 0, 2]);   // [time, batch, features]
     if (this.args.goBackwards) xs = reverse(xs, [0]);
     const dtype = this.kernel!.dtype as DType;
-    const batch = x.shape[0] ?? gather(xs, constant(0, 'int32'));   // a [batch, features] row when unknown
+    const row0 = gather(xs, constant(0, 'int32'));   // [batch, features]
+    const batch = x.shape[0] ?? row0;
     const states0 = Array.from({ length: this.states }, () => zeroRows(batch, this.units, dtype));
+    // One mask per sequence, drawn once per run outside the loop (ones outside training).
+    const training = kwargs.training ?? learningPhase(this.graph!);
+    const mask = (rate: number | undefined, like: Tensor) =>
+      rate ? layersDropout(onesLike(like), { rate, training }) : null;
+    this.masks = { x: mask(this.args.dropout, row0), h: mask(this.args.recurrentDropout, states0[0]) };
     const [stacked, final] = rnnLoop(xs, states0, (xt, st) => {
       const next = this.step(xt, st);
       return [next[0], next];
@@ -122,9 +141,15 @@ export abstract class Recurrent extends Layer {
     return this.args.returnState ? [out, ...final] : out;
   }
 
-  /** x·kernel + h·recurrentKernel (+ bias), the gates' pre-activations. */
+  /** x and h as the matmuls read them: with this call's dropout masks, if any. */
+  protected dropped(x: Tensor, h: Tensor): [Tensor, Tensor] {
+    return [this.masks.x ? mul(x, this.masks.x) : x, this.masks.h ? mul(h, this.masks.h) : h];
+  }
+
+  /** x·kernel + h·recurrentKernel (+ bias), the gates' pre-activations (dropout applied). */
   protected affine(x: Tensor, h: Tensor): Tensor {
-    const z = add(matmul(x, this.kernel!), matmul(h, this.recurrentKernel!));
+    const [xd, hd] = this.dropped(x, h);
+    const z = add(matmul(xd, this.kernel!), matmul(hd, this.recurrentKernel!));
     return this.bias ? add(z, this.bias) : z;
   }
 
@@ -142,6 +167,8 @@ export abstract class Recurrent extends Layer {
       returnSequences: a.returnSequences ?? false,
       returnState: a.returnState ?? false,
       goBackwards: a.goBackwards ?? false,
+      dropout: a.dropout ?? 0,
+      recurrentDropout: a.recurrentDropout ?? 0,
     };
   }
 }
@@ -214,8 +241,9 @@ export class GRU extends Recurrent {
   protected override biasShape(): number[] {
     return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
-  protected step(x: Tensor, [h]: Tensor[]): Tensor[] {
+  protected step(x0: Tensor, [h]: Tensor[]): Tensor[] {
     const u = this.units;
+    const [x, hd] = this.dropped(x0, h);   // the matmuls read the dropped x and h, the blend h itself
     const [bIn, bRec] = this.bias ? (this.resetAfter ? unstack(this.bias) : [this.bias, null]) : [null, null];
     const withBias = (t: Tensor, b: Tensor | null) => (b ? add(t, b) : t);
     const xz = withBias(matmul(x, this.kernel!), bIn);
@@ -224,14 +252,14 @@ export class GRU extends Recurrent {
     let hh: Tensor;
     let z: Tensor;
     if (this.resetAfter) {
-      const [hZ, hR, hH] = split(withBias(matmul(h, this.recurrentKernel!), bRec), 3, 1);
+      const [hZ, hR, hH] = split(withBias(matmul(hd, this.recurrentKernel!), bRec), 3, 1);
       z = this.recAct(add(xZ, hZ));
       const r = this.recAct(add(xR, hR));
       hh = this.act(add(xH, mul(r, hH)));
     } else {
-      z = this.recAct(add(xZ, matmul(h, rZ)));
-      const r = this.recAct(add(xR, matmul(h, rR)));
-      hh = this.act(add(xH, matmul(mul(r, h), rH)));
+      z = this.recAct(add(xZ, matmul(hd, rZ)));
+      const r = this.recAct(add(xR, matmul(hd, rR)));
+      hh = this.act(add(xH, matmul(mul(r, hd), rH)));
     }
     return [add(mul(z, h), mul(sub(1, z), hh))];
   }
