@@ -255,6 +255,10 @@ std::vector<Tensor> run_while_grad(const Step & st, const std::vector<Tensor> & 
             if (!delems[j].defined()) continue;
             Tensor dst = row(delems[j], i);
             const Tensor & g = d[n + j];
+            NF_CHECK(g.defined() && g.shape() == dst.shape() && g.dtype() == dst.dtype(),
+                     "whileLoop gradient '%s': the gradient of row %lld of per-iteration input %zu is %s, "
+                     "expected %s", st.node.c_str(), (long long)i, j, g.defined() ? g.desc().c_str() : "missing",
+                     dst.desc().c_str());
             copy_strided(g.device() == dst.device() ? g : to_device(g, dst.device()), dst);
         }
         for (size_t j = 0; j < m; j++) {
