@@ -8,8 +8,9 @@ namespace nf {
 
 namespace {
 
-// The salt of iteration i of a loop run under `salt`: distinct for the iterations of one loop
-// (below 2^20, so salt << 32 plus the run count stays an exact counter attribute).
+// The salt of iteration i of a loop run under `salt`: distinct for the first 2^20 iterations of
+// a loop (it wraps there, and nested loops' salts may meet: their random ops would then repeat
+// numbers), and below 2^20, so salt << 32 plus the run count stays an exact counter attribute.
 int64_t iteration_salt(int64_t salt, int64_t i) {
     return (salt * 1000003 + i + 1) % (int64_t(1) << 20);
 }
@@ -201,6 +202,9 @@ std::vector<Tensor> unpack_history(const Tensor & packed, const Tensor & shapes,
     int64_t offset = 0;
     for (int64_t i = 0; i < host.dim(0); i++) {
         Shape shape(host.data<int32_t>() + i * host.dim(1), host.data<int32_t>() + (i + 1) * host.dim(1));
+        for (int64_t d : shape) {
+            NF_CHECK(d >= 0, "whileLoop gradient '%s': history %zu has a negative dimension", st.node.c_str(), k);
+        }
         const int64_t numel = shape_numel(shape);
         NF_CHECK(offset + numel <= packed.numel(), "whileLoop gradient '%s': history %zu is too short",
                  st.node.c_str(), k);
