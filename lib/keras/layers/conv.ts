@@ -1,4 +1,4 @@
-/** tf.keras.layers Conv2D and Conv2DTranspose (NHWC, 'channelsLast' only). */
+/** tf.keras.layers Conv2D, Conv2DTranspose (NHWC, 'channelsLast' only) and Conv1D. */
 import { shapeString } from '../../dtype.js';
 import type { Variable } from '../../graph/variables.js';
 import type { Pair } from '../../layers/conv.js';
@@ -6,6 +6,7 @@ import {
   conv2dApply, conv2dTransposeApply, conv2dTransposeSize, paddingOf, pair,
 } from '../../layers/conv.js';
 import type { Tensor } from '../../tensor.js';
+import { expandDims, pad, squeeze } from '../../ops/shape.js';
 import type { ActivationIdentifier } from '../activations.js';
 import { getActivation, serializeActivation } from '../activations.js';
 import type { LayerArgs, LayerConfig, SymbolicShape } from '../engine/layer.js';
@@ -153,5 +154,87 @@ export class Conv2DTranspose extends BaseConv {
     const outSize = conv2dTransposeSize([h, w], this.kernelSize, this.strides, this.padding);
     const conv = { strides: this.strides, padding: this.padding, outSize };
     return conv2dTransposeApply(x, this.kernel!, this.bias, conv, this.activationFn);
+  }
+}
+
+export interface Conv1DArgs extends LayerArgs, KernelBiasArgs {
+  filters: number;
+  kernelSize: number;
+  strides?: number;
+  /** 'causal': output t sees inputs up to t only (left padding), as Keras. */
+  padding?: 'valid' | 'same' | 'causal';
+  dilationRate?: number;
+  activation?: ActivationIdentifier;
+}
+
+/**
+ * 1-D convolution over [batch, steps, channels]: activation(conv1d(x, kernel) + bias); kernel
+ * [kernelSize, in, filters], as Keras. Computed as a conv2d over one row.
+ *
+ *   new tf.keras.layers.Conv1D(64, 5, { activation: 'relu' })
+ */
+export class Conv1D extends Layer {
+  static override className = 'Conv1D';
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly strides: number;
+  readonly dilationRate: number;
+  readonly padding: 'valid' | 'same' | 'causal';
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+  private readonly args: Conv1DArgs;
+  private readonly activationFn: ((x: Tensor) => Tensor) | null;
+  private readonly kb: KernelBias;
+
+  constructor(filters: number | Conv1DArgs, kernelSize?: number, args: Omit<Conv1DArgs, 'filters' | 'kernelSize'> = {}) {
+    const a: Conv1DArgs = typeof filters === 'object' && filters !== null ? filters : { ...args, filters, kernelSize: kernelSize as number };
+    super(a);
+    const what = this.describe();
+    for (const [k, v] of [['filters', a.filters], ['kernelSize', a.kernelSize], ['strides', a.strides ?? 1], ['dilationRate', a.dilationRate ?? 1]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`${what}: ${k} must be a positive integer, got ${String(v)}`);
+    }
+    const padding = a.padding ?? 'valid';
+    if (!['valid', 'same', 'causal'].includes(padding)) throw new Error(`${what}: padding must be 'valid', 'same' or 'causal', got '${padding}'`);
+    this.args = a;
+    [this.filters, this.kernelSize, this.strides, this.dilationRate, this.padding] = [a.filters, a.kernelSize, a.strides ?? 1, a.dilationRate ?? 1, padding];
+    this.activationFn = getActivation(a.activation, what);
+    this.kb = new KernelBias(a, what);
+  }
+
+  override build(inputShape: SymbolicShape | SymbolicShape[]): void {
+    const s = oneShape(inputShape);
+    const shown = shapeString(s);
+    if (s.length !== 3) throw new Error(`expected an input of rank 3 ([batch, steps, channels]), got shape ${shown}`);
+    if (s[2] === null) throw new Error(`the number of channels must be known, got ${shown}`);
+    const kb = this.kb;
+    this.kernel = this.addWeight('kernel', [this.kernelSize, s[2], this.filters], { initializer: kb.kernelInit, regularizer: kb.kernelReg });
+    if (kb.useBias) this.bias = this.addWeight('bias', [this.filters], { initializer: kb.biasInit, regularizer: kb.biasReg });
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    let x = inputs as Tensor;
+    // Causal: (kernelSize − 1)·dilation zeros before the first step, then a 'valid' convolution.
+    if (this.padding === 'causal') x = pad(x, [[0, 0], [(this.kernelSize - 1) * this.dilationRate, 0], [0, 0]]);
+    const conv = {
+      strides: [1, this.strides] as [number, number],
+      padding: this.padding === 'same' ? 'SAME' as const : 'VALID' as const,
+      dilationRate: [1, this.dilationRate] as [number, number],
+    };
+    const y = conv2dApply(expandDims(x, 1), expandDims(this.kernel!, 0), this.bias, conv, this.activationFn, this.describe());
+    return squeeze(y, [1]);
+  }
+
+  override getConfig(): LayerConfig {
+    const what = this.describe();
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      activation: serializeActivation(this.args.activation, what),
+      ...this.kb.config(what),
+    };
   }
 }

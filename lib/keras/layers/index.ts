@@ -3,7 +3,7 @@ import { InputLayer } from '../engine/input_layer.js';
 import { Layer } from '../engine/layer.js';
 import type { LayerConfig } from '../engine/layer.js';
 import { LeakyReLU } from './activations.js';
-import { Conv2D, Conv2DTranspose } from './conv.js';
+import { Conv1D, Conv2D, Conv2DTranspose } from './conv.js';
 import { Activation, Dropout, Flatten, Reshape } from './core.js';
 import { Dense } from './dense.js';
 import { Embedding } from './embeddings.js';
@@ -11,22 +11,26 @@ import { GRU, LSTM, SimpleRNN } from './recurrent.js';
 import { Bidirectional, setLayerFactory } from './wrappers.js';
 import { Add, Concatenate } from './merge.js';
 import { BatchNormalization } from './normalization.js';
-import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from './pooling.js';
+import {
+  AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, MaxPooling1D,
+  MaxPooling2D,
+} from './pooling.js';
 import { UpSampling2D, ZeroPadding2D } from './reshaping.js';
 
 export {
   Layer, InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose,
   MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D,
   ZeroPadding2D, Concatenate, Add,
-  LeakyReLU, Embedding, SimpleRNN, LSTM, GRU, Bidirectional,
+  LeakyReLU, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Conv1D, MaxPooling1D, AveragePooling1D,
+  GlobalAveragePooling1D, GlobalMaxPooling1D,
 };
 export type { LayerArgs, LayerConfig, SymbolicShape, AddWeightOptions } from '../engine/layer.js';
 export type { InputLayerArgs } from '../engine/input_layer.js';
 export type { CallArgs } from '../engine/node.js';
 export type { ReshapeArgs, DropoutArgs, ActivationArgs } from './core.js';
 export type { DenseArgs } from './dense.js';
-export type { Conv2DArgs, ConvPositional } from './conv.js';
-export type { Pooling2DArgs } from './pooling.js';
+export type { Conv2DArgs, ConvPositional, Conv1DArgs } from './conv.js';
+export type { Pooling2DArgs, Pooling1DArgs } from './pooling.js';
 export type { BatchNormalizationArgs } from './normalization.js';
 export type { UpSampling2DArgs, ZeroPadding2DArgs, Padding2D } from './reshaping.js';
 export type { ConcatenateArgs } from './merge.js';
@@ -48,7 +52,8 @@ export type LayerClass = new (config: never) => Layer;
 export const LAYER_CLASSES: Record<string, LayerClass> = {
   InputLayer, Dense, Flatten, Reshape, Dropout, Activation, Conv2D, Conv2DTranspose, MaxPooling2D,
   AveragePooling2D, GlobalAveragePooling2D, BatchNormalization, UpSampling2D, ZeroPadding2D,
-  Concatenate, Add, LeakyReLU, Embedding, SimpleRNN, LSTM, GRU, Bidirectional,
+  Concatenate, Add, LeakyReLU, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Conv1D, MaxPooling1D,
+  AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
 };
 
 /** A built-in layer from its config (every constructor also takes the options object alone). */
