@@ -79,13 +79,7 @@ abstract class BaseConv extends Layer {
     if (s.length !== 4) throw new Error(`expected NHWC input of rank 4, got shape ${shown}`);
     const c = s[3];
     if (c === null) throw new Error(`the number of channels must be known, got ${shown}`);
-    const kb = this.kb;
-    const kernel = { initializer: kb.kernelInit, regularizer: kb.kernelReg };
-    this.kernel = this.addWeight('kernel', this.kernelShape(c), kernel);
-    if (kb.useBias) {
-      const bias = { initializer: kb.biasInit, regularizer: kb.biasReg };
-      this.bias = this.addWeight('bias', [this.filters], bias);
-    }
+    [this.kernel, this.bias] = this.kb.addWeights((...w) => this.addWeight(...w), this.kernelShape(c), this.filters);
   }
 
   override getConfig(): LayerConfig {
@@ -206,9 +200,7 @@ export class Conv1D extends Layer {
     const shown = shapeString(s);
     if (s.length !== 3) throw new Error(`expected an input of rank 3 ([batch, steps, channels]), got shape ${shown}`);
     if (s[2] === null) throw new Error(`the number of channels must be known, got ${shown}`);
-    const kb = this.kb;
-    this.kernel = this.addWeight('kernel', [this.kernelSize, s[2], this.filters], { initializer: kb.kernelInit, regularizer: kb.kernelReg });
-    if (kb.useBias) this.bias = this.addWeight('bias', [this.filters], { initializer: kb.biasInit, regularizer: kb.biasReg });
+    [this.kernel, this.bias] = this.kb.addWeights((...w) => this.addWeight(...w), [this.kernelSize, s[2], this.filters], this.filters);
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {

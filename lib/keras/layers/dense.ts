@@ -49,13 +49,7 @@ export class Dense extends Layer {
     const shown = shapeString(s);
     if (s.length < 2) throw new Error(`expected an input of rank >= 2, got shape ${shown}`);
     if (inDim === null) throw new Error(`the last dimension must be known, got ${shown}`);
-    const kb = this.kb;
-    const kernel = { initializer: kb.kernelInit, regularizer: kb.kernelReg };
-    this.kernel = this.addWeight('kernel', [inDim, this.units], kernel);
-    if (kb.useBias) {
-      const bias = { initializer: kb.biasInit, regularizer: kb.biasReg };
-      this.bias = this.addWeight('bias', [this.units], bias);
-    }
+    [this.kernel, this.bias] = this.kb.addWeights((...w) => this.addWeight(...w), [inDim, this.units], this.units);
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {

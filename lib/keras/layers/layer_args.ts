@@ -5,7 +5,8 @@
  */
 import type { Initializer } from '../../graph/initializers.js';
 import type { Regularizer } from '../../layers/base.js';
-import type { SymbolicShape } from '../engine/layer.js';
+import type { AddWeightOptions, SymbolicShape } from '../engine/layer.js';
+import type { Variable } from '../../graph/variables.js';
 import type { InitializerIdentifier } from '../initializers.js';
 import { getInitializer, serializeInitializer } from '../initializers.js';
 import type { RegularizerIdentifier } from '../regularizers.js';
@@ -52,6 +53,16 @@ export class KernelBias {
     this.biasInit = getInitializer(a.biasInitializer, 'zeros', layer);
     this.kernelReg = getRegularizer(a.kernelRegularizer, layer);
     this.biasReg = getRegularizer(a.biasRegularizer, layer);
+  }
+
+  /**
+   * Creates the layer's 'kernel' of `kernelShape` and, with useBias, its 'bias' [units], through
+   * the layer's addWeight (passed in: it is protected); returns [kernel, bias or null].
+   */
+  addWeights(add: (name: string, shape: number[], opts: AddWeightOptions) => Variable, kernelShape: number[], units: number): [Variable, Variable | null] {
+    const kernel = add('kernel', kernelShape, { initializer: this.kernelInit, regularizer: this.kernelReg });
+    const bias = this.useBias ? add('bias', [units], { initializer: this.biasInit, regularizer: this.biasReg }) : null;
+    return [kernel, bias];
   }
 
   /** The options as written to model files. */
