@@ -129,25 +129,17 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
       case 'cond':
       case 'while':
       case 'while_grad': {
-        const n = op.attrs.n as number;
-        const isRead = (t: Tensor) => read.has(t.id);
-        const [used, attrs] =
-          op.type === 'cond' ? [[op.outputs.map(isRead)], op.attrs]
-          // The loop records its iterations only when its gradient reads them.
-          : op.type === 'while' ? whileUse(op, isRead)
-          // The gradients of the loop variables feed the next (earlier) iteration.
-          : [[[...op.outputs.slice(0, n).map(() => true), ...op.outputs.slice(n).map(isRead)]], op.attrs];
+        const [used, attrs] = controlUse(op, (t) => read.has(t.id));
         steps.push({
           ...base,
           kind: op.type,
           attrs,
           inputs: op.inputs.map((t) => inSlot(t, op)),
           outputs: op.outputs.map(outSlot),
-          subplans: op.extra.subplans!.map((p, i) => compileSubPlan(p, used[Math.min(i, used.length - 1)])),
+          subplans: op.extra.subplans!.map((p, i) => compileSubPlan(p, used[i])),
         });
         break;
       }
-
       default:
         if (SPECIAL_TYPES.has(op.type)) throw new Error(`internal: unhandled node type ${op.type}`);
         steps.push({
@@ -172,12 +164,21 @@ export function compilePlan(fetchTensors: Tensor[], targets: Operation[], fed: T
 }
 
 /**
- * A loop's body fetches: the next variables always, the per-iteration outputs something reads,
- * and the values saved for the gradient when the plan records the iterations (its gradient
- * reads the history).
+ * Per sub-plan of a control-flow node, which of its fetches the plan needs, and the step's
+ * attrs. A cond's branches compute the outputs something reads. A loop's body computes the next
+ * variables always, the per-iteration outputs something reads, and the values saved for the
+ * gradient when the plan records the iterations (its gradient reads the history). A loop
+ * gradient computes the gradients of the loop variables always (they feed the next, earlier
+ * iteration), the others when read.
  */
-function whileUse(op: Operation, isRead: (t: Tensor) => boolean): [boolean[][], Attrs] {
-  const [n, k, saved] = [op.attrs.n as number, op.attrs.k as number, (op.attrs.s as number | undefined) ?? 0];
+function controlUse(op: Operation, isRead: (t: Tensor) => boolean): [boolean[][], Attrs] {
+  const n = op.attrs.n as number;
+  if (op.type === 'cond') {
+    const outputs = op.outputs.map(isRead);
+    return [[outputs, outputs], op.attrs];
+  }
+  if (op.type === 'while_grad') return [[[...op.outputs.slice(0, n).map(() => true), ...op.outputs.slice(n).map(isRead)]], op.attrs];
+  const [k, saved] = [op.attrs.k as number, (op.attrs.s as number | undefined) ?? 0];
   const record = op.outputs.slice(n, 3 * n).some(isRead) || op.outputs.slice(3 * n + k).some(isRead);
   const body = [...Array(n).fill(true), ...op.outputs.slice(3 * n, 3 * n + k).map(isRead), ...Array(saved).fill(record)];
   return [[[true], body], { ...op.attrs, record }];
