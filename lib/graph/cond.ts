@@ -13,10 +13,10 @@ import { Tensor } from '../tensor.js';
 import { asTensor } from '../ops/checks.js';
 import { zerosLike } from '../ops/creation.js';
 import type { Graph, Operation } from './graph.js';
-import { controlDependencies, getDefaultGraph } from './graph.js';
+import { controlDependencies, getDefaultGraph, nameScope } from './graph.js';
 import { gradients } from './gradients.js';
 import { neededOps } from './plan.js';
-import { buildControlFlow, SubGraph, unionOfCaptures, underScope } from './subgraph.js';
+import { buildControlFlow, SubGraph, unionOfCaptures } from './subgraph.js';
 
 /** One value of a branch or loop: a tensor, or a JavaScript value made a constant. */
 export type FlowItem = Tensor | TensorLike;
@@ -86,7 +86,7 @@ export function cond(pred: FlowItem, trueFn: () => FlowValue, falseFn: () => Flo
   const out = buildControlFlow(g, opts.name ?? 'cond', (full, parent) => {
     const subs = [0, 1].map(() => new SubGraph(g, `tf.cond '${full}'`, parent));
     const results = [trueFn, falseFn].map((fn, i) =>
-      underScope(g, full, i === 0 ? 'true' : 'false', () => subs[i].build(() => {
+      nameScope(`${full}/${i === 0 ? 'true' : 'false'}/`, () => subs[i].build(() => {
         const value = fn();
         if (i === 0) single = !Array.isArray(value);
         return flowTensors(value, `cond '${full}': ${i === 0 ? 'trueFn' : 'falseFn'}`).map((t) => subs[i].capture(t));
@@ -163,7 +163,7 @@ registerGrad('cond', (dys, ctx) => {
   const g = op.graph;
   const out = buildControlFlow(g, `${op.name.split('/').pop()}_grad`, (full, parent) => {
     const subs = info.subs.map((s) => new SubGraph(g, `the gradient of tf.cond '${op.name}'`, parent, s));
-    const results = subs.map((G, i) => underScope(g, full, i === 0 ? 'true' : 'false', () =>
+    const results = subs.map((G, i) => nameScope(`${full}/${i === 0 ? 'true' : 'false'}/`, () =>
       replayGradients(info.subs[i], G, info.results[i], wrt.map((j) => info.feeds[i][j]), dys, `tf.cond '${op.name}'`)));
     return buildCondNode(g, full, op.inputs[0], subs, results);
   });

@@ -8,6 +8,7 @@
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import type { BuildContext, Graph, Operation, SubPlan } from './graph.js';
+import { nameScope } from './graph.js';
 
 /** Ops a function runs for their effect even when its outputs do not need them. */
 function isEffect(op: Operation): boolean {
@@ -98,27 +99,10 @@ export function unionOfCaptures(subs: SubGraph[]): Tensor[] {
 
 /**
  * Builds a control-flow node named `name` (unique under the current scope, as TF's 'cond',
- * 'cond_1'): `build` gets the full name, creates the functions' ops under "full/…" and returns
- * what it made. The innermost context at the call is the functions' parent.
+ * 'cond_1': tf.nameScope's rule): `build` gets the full name, creates the functions' ops under
+ * "full/…" and returns what it made. The innermost context at the call is the functions' parent.
  */
 export function buildControlFlow<T>(g: Graph, name: string, build: (full: string, parent: BuildContext | null) => T): T {
-  const full = g.uniqueName(name);
-  const saved = g.nameStack;
-  g.nameStack = full.split('/');
-  try {
-    return build(full, g.contextStack[g.contextStack.length - 1] ?? null);
-  } finally {
-    g.nameStack = saved;
-  }
-}
-
-/** Runs fn under the name scope full/part (a function's own scope, e.g. 'cond/true'). */
-export function underScope<T>(g: Graph, full: string, part: string, fn: () => T): T {
-  const saved = g.nameStack;
-  g.nameStack = [...full.split('/'), part];
-  try {
-    return fn();
-  } finally {
-    g.nameStack = saved;
-  }
+  const parent = g.contextStack[g.contextStack.length - 1] ?? null;
+  return nameScope(name, () => build(g.nameStack.join('/'), parent));
 }

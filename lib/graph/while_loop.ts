@@ -11,13 +11,13 @@ import { executingEagerly } from '../engine.js';
 import { registerGrad } from '../grad_registry.js';
 import { Tensor } from '../tensor.js';
 import type { Graph, Operation } from './graph.js';
-import { controlDependencies, getDefaultGraph } from './graph.js';
+import { controlDependencies, getDefaultGraph, nameScope } from './graph.js';
 import { zerosLike } from '../ops/creation.js';
 import { stack, unstack } from '../ops/shape.js';
 import type { Attrs } from '../native.js';
 import type { FlowItem } from './cond.js';
 import { checkBoolScalar, flowTensors, replayGradients } from './cond.js';
-import { buildControlFlow, SubGraph, unionOfCaptures, underScope } from './subgraph.js';
+import { buildControlFlow, SubGraph, unionOfCaptures } from './subgraph.js';
 
 export interface WhileLoopOptions {
   /** At most this many iterations (TF's maximum_iterations). */
@@ -158,11 +158,11 @@ function graphLoop(spec: LoopSpec, elems: Tensor[], invariants: (number | null)[
       if (e.shape.length === 0) throw new Error(`${where}: a per-iteration input must have rows, got a scalar`);
       return bodySub.newInput(e.dtype, e.shape.slice(1), 'row');
     });
-    const p = underScope(g, full, 'cond', () => condSub.build(() => {
+    const p = nameScope(`${full}/cond/`, () => condSub.build(() => {
       const [t] = flowTensors(spec.cond(condVars), `${where}: cond`);
       return condSub.capture(checkBoolScalar(t, `${where}: cond's result`));
     }));
-    const [next, outs] = underScope(g, full, 'body', () => bodySub.build(() => {
+    const [next, outs] = nameScope(`${full}/body/`, () => bodySub.build(() => {
       const [n, o] = spec.body(bodyVars, bodyRows);
       return [checkNext(n, vars, invariants, where).map((t) => bodySub.capture(t)), o.map((t) => bodySub.capture(t))];
     }));
@@ -217,7 +217,7 @@ registerGrad('while', (dys, ctx) => {
     const dIn = info.bodyResults.map((t, j) => G.newInput(t.dtype, t.shape, j < n ? 'dvar' : 'dout'));
     const own = info.bodyFeeds.slice(0, n + e);   // loop variables and rows
     const m = G.captured.length;
-    const outs = underScope(g, full, 'body', () => {
+    const outs = nameScope(`${full}/body/`, () => {
       const d = replayGradients(info.body, G, info.bodyResults, [...own, ...G.captured.map((t) => G.inputFor(t))], dIn, `tf.whileLoop '${op.name}'`);
       // Tensors the gradient itself captured are not the loop's inputs: their d is never asked for.
       return [...d, ...G.captured.slice(m).map((t) => G.build(() => zerosLike(G.inputFor(t))))];
