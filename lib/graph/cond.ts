@@ -16,7 +16,7 @@ import type { Graph, Operation } from './graph.js';
 import { controlDependencies, getDefaultGraph, nameScope } from './graph.js';
 import { gradients } from './gradients.js';
 import { neededOps } from './plan.js';
-import { buildControlFlow, SubGraph, unionOfCaptures } from './subgraph.js';
+import { buildControlFlow, SubGraph, unionOfCaptures, writesVariable } from './subgraph.js';
 
 /** One value of a branch or loop: a tensor, or a JavaScript value made a constant. */
 export type FlowItem = Tensor | TensorLike;
@@ -139,7 +139,7 @@ function buildCondNode(g: Graph, full: string, pred: Tensor, subs: SubGraph[], r
 export function replayGradients(sub: SubGraph, grad: SubGraph, ys: Tensor[], xs: Tensor[], dys: Tensor[], what: string): Tensor[] {
   const fed = new Set(xs.map((x) => x.id));
   for (const op of neededOps(ys, [], fed)) {
-    if (op.type.startsWith('assign') || op.type.startsWith('apply_')) {
+    if (writesVariable(op)) {
       throw new Error(`gradients: ${what} computes its outputs through '${op.name}' (${op.type}), which changes a ` +
         'variable; its gradient would replay it and change the variable again');
     }

@@ -10,9 +10,14 @@ import type { Tensor } from '../tensor.js';
 import type { BuildContext, Graph, Operation, SubPlan } from './graph.js';
 import { nameScope } from './graph.js';
 
+/** Ops that write a variable: assignments and the optimizers' fused updates. */
+export function writesVariable(op: Operation): boolean {
+  return op.type.startsWith('assign') || op.type.startsWith('apply_');
+}
+
 /** Ops a function runs for their effect even when its outputs do not need them. */
 function isEffect(op: Operation): boolean {
-  if (/^(assign|assign_add|assign_sub|print|no_op)$/.test(op.type) || op.type.startsWith('apply_')) return true;
+  if (writesVariable(op) || op.type === 'print' || op.type === 'no_op') return true;
   return (op.extra.subplans ?? []).some((s) => s.targets.length > 0);
 }
 
