@@ -56,8 +56,9 @@ function fold(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, opts: Fol
   const step = (acc: Tensor, x: Tensor) => flowTensors(fn(acc, x), `${what}: fn`)[0];
   const x = fromEnd ? reverse(elems, [0]) : elems;
   const [first, rest] = firstAndRest(x, opts.initializer, what);
+  const n = rowCount(rest);
   const [[, acc]] = loopWithOutputs({
-    cond: ([i]) => less(i, rowCount(rest)),
+    cond: ([i]) => less(i, n),
     body: ([i, acc], [row]) => [[add(i, 1), step(acc, row)], []],
     vars: [int(0), first],
     elems: [rest],
@@ -90,8 +91,9 @@ export function scan(fn: (acc: Tensor, x: Tensor) => FlowItem, elems: Tensor, op
   const rev = opts.reverse ?? false;
   const x = rev ? reverse(elems, [0]) : elems;
   const [first, rest] = firstAndRest(x, opts.initializer, 'scan');
+  const n = rowCount(rest);
   const [, outs] = loopWithOutputs({
-    cond: ([i]) => less(i, rowCount(rest)),
+    cond: ([i]) => less(i, n),
     body: ([i, acc], [row]) => {
       const next = step(acc, row);
       return [[add(i, 1), next], [next]];
