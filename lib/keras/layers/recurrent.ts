@@ -60,6 +60,17 @@ export interface RecurrentArgs extends LayerArgs {
 
 const linear = (x: Tensor) => x;
 
+/** A call's dropout masks ([batch, features], [batch, units]), null when the rate is 0. */
+interface Masks {
+  x: Tensor | null;
+  h: Tensor | null;
+}
+
+/** x and h as the matmuls read them: with the call's dropout masks, if any. */
+function dropped(x: Tensor, h: Tensor, masks: Masks): [Tensor, Tensor] {
+  return [masks.x ? mul(x, masks.x) : x, masks.h ? mul(h, masks.h) : h];
+}
+
 /** The base of SimpleRNN, LSTM and GRU (Bidirectional wraps any of them). */
 export abstract class Recurrent extends Layer {
   readonly units: number;
@@ -96,7 +107,7 @@ export abstract class Recurrent extends Layer {
   protected abstract readonly gates: number;
   protected readonly states: number = 1;
   /** One step: (x_t, states) → next states; the output is the first (h). */
-  protected abstract step(x: Tensor, states: Tensor[]): Tensor[];
+  protected abstract step(x: Tensor, states: Tensor[], masks: Masks): Tensor[];
   protected biasShape(): number[] {
     return [this.gates * this.units];
   }
@@ -117,9 +128,6 @@ export abstract class Recurrent extends Layer {
     }
   }
 
-  /** Dropout masks of the call being built ([batch, features], [batch, units]), or null. */
-  private masks: { x: Tensor | null; h: Tensor | null } = { x: null, h: null };
-
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
     const x = inputs as Tensor;
     let xs = transpose(x, [1, 0, 2]);   // [time, batch, features]
@@ -132,23 +140,18 @@ export abstract class Recurrent extends Layer {
     const training = kwargs.training ?? learningPhase(this.graph!);
     const mask = (rate: number | undefined, like: Tensor) =>
       rate ? layersDropout(onesLike(like), { rate, training }) : null;
-    this.masks = { x: mask(this.args.dropout, row0), h: mask(this.args.recurrentDropout, states0[0]) };
+    const masks: Masks = { x: mask(this.args.dropout, row0), h: mask(this.args.recurrentDropout, states0[0]) };
     const [stacked, final] = rnnLoop(xs, states0, (xt, st) => {
-      const next = this.step(xt, st);
+      const next = this.step(xt, st, masks);
       return [next[0], next];
     });
     const out = this.args.returnSequences ? transpose(stacked, [1, 0, 2]) : final[0];
     return this.args.returnState ? [out, ...final] : out;
   }
 
-  /** x and h as the matmuls read them: with this call's dropout masks, if any. */
-  protected dropped(x: Tensor, h: Tensor): [Tensor, Tensor] {
-    return [this.masks.x ? mul(x, this.masks.x) : x, this.masks.h ? mul(h, this.masks.h) : h];
-  }
-
   /** x·kernel + h·recurrentKernel (+ bias), the gates' pre-activations (dropout applied). */
-  protected affine(x: Tensor, h: Tensor): Tensor {
-    const [xd, hd] = this.dropped(x, h);
+  protected affine(x: Tensor, h: Tensor, masks: Masks): Tensor {
+    const [xd, hd] = dropped(x, h, masks);
     const z = add(matmul(xd, this.kernel!), matmul(hd, this.recurrentKernel!));
     return this.bias ? add(z, this.bias) : z;
   }
@@ -184,8 +187,8 @@ export class SimpleRNN extends Recurrent {
   constructor(units: number | RecurrentArgs, args: Omit<RecurrentArgs, 'units'> = {}) {
     super(units, args);
   }
-  protected step(x: Tensor, [h]: Tensor[]): Tensor[] {
-    return [this.act(this.affine(x, h))];
+  protected step(x: Tensor, [h]: Tensor[], masks: Masks): Tensor[] {
+    return [this.act(this.affine(x, h, masks))];
   }
 }
 
@@ -208,8 +211,8 @@ export class LSTM extends Recurrent {
     const u = this.units;
     return (_shape, dtype) => concat([base([u], dtype), ones([u], dtype), base([2 * u], dtype)], 0);
   }
-  protected step(x: Tensor, [h, c]: Tensor[]): Tensor[] {
-    const [i, f, cc, o] = split(this.affine(x, h), 4, 1);
+  protected step(x: Tensor, [h, c]: Tensor[], masks: Masks): Tensor[] {
+    const [i, f, cc, o] = split(this.affine(x, h, masks), 4, 1);
     const c2 = add(mul(this.recAct(f), c), mul(this.recAct(i), this.act(cc)));
     return [mul(this.recAct(o), this.act(c2)), c2];
   }
@@ -241,9 +244,9 @@ export class GRU extends Recurrent {
   protected override biasShape(): number[] {
     return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
-  protected step(x0: Tensor, [h]: Tensor[]): Tensor[] {
+  protected step(x0: Tensor, [h]: Tensor[], masks: Masks): Tensor[] {
     const u = this.units;
-    const [x, hd] = this.dropped(x0, h);   // the matmuls read the dropped x and h, the blend h itself
+    const [x, hd] = dropped(x0, h, masks);   // the matmuls read the dropped x and h, the blend h itself
     const [bIn, bRec] = this.bias ? (this.resetAfter ? unstack(this.bias) : [this.bias, null]) : [null, null];
     const withBias = (t: Tensor, b: Tensor | null) => (b ? add(t, b) : t);
     const xz = withBias(matmul(x, this.kernel!), bIn);
